@@ -1,0 +1,87 @@
+"""The generator: deterministic for a seed, valid and consistent identities."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date
+
+from sqlalchemy import func, select
+
+from jiceng.core.db import Database
+from jiceng.core.errors import ErrorCollector
+from jiceng.core.outbox import ChangeLog
+from jiceng.core.validators import check_id_number, id_birth_date, id_sex
+from jiceng.registry.models import Institution, Staff
+from jiceng.residents.models import Household, Resident
+from jiceng.residents.pinyin import name_keys
+from jiceng.synthetic.run import generate
+
+TODAY = date(2026, 11, 22)
+
+
+def _snapshot(db: Database) -> list[tuple[object, ...]]:
+    with db.unit_of_work() as s:
+        return [
+            tuple(r)
+            for r in s.execute(
+                select(Resident.id, Resident.record_number, Resident.name, Resident.id_number, Resident.birth_date).order_by(
+                    Resident.record_number
+                )
+            )
+        ]
+
+
+def test_same_seed_same_data(database: Database, storage: object) -> None:
+    generate(database, "village", 3, today=TODAY)
+    first = _snapshot(database)
+    other = Database(storage.fresh_url())  # type: ignore[attr-defined]
+    try:
+        generate(other, "village", 3, today=TODAY)
+        assert _snapshot(other) == first
+    finally:
+        other.dispose()
+
+
+def test_identities_are_valid_and_consistent(database: Database) -> None:
+    report = generate(database, "village", 1, today=TODAY)
+    with database.unit_of_work() as s:
+        residents = s.scalars(select(Resident)).all()
+        assert len(residents) == report.rows["resident"] > 1000
+        numbers = [r.id_number for r in residents if r.id_number]
+        assert len(numbers) == len(set(numbers))
+        for r in residents:
+            if r.id_number is None:
+                assert r.no_id_reason == "infant" and (TODAY - r.birth_date).days < 366
+                continue
+            errors = ErrorCollector()
+            assert check_id_number(errors, "id_number", r.id_number, TODAY) == r.id_number, errors.errors
+            assert id_birth_date(r.id_number) == r.birth_date and id_sex(r.id_number) == r.sex
+            assert (r.name_pinyin, r.name_initials) == name_keys(r.name)
+        ages = Counter((TODAY - r.birth_date).days // 365 >= 65 for r in residents)
+        assert 0.10 < ages[True] / len(residents) < 0.25
+        households = s.scalar(select(func.count()).select_from(Household))
+        assert 1.8 < len(residents) / households < 3.5
+        # Every generated record has exactly one change-log row.
+        logged = s.scalar(select(func.count()).select_from(ChangeLog).where(ChangeLog.table_name == "resident"))
+        assert logged == len(residents)
+
+
+def test_city_shape_is_sanmenxia_like() -> None:
+    from jiceng.synthetic.scales import SCALES
+
+    city = SCALES["city"]
+    townships = sum(c.townships for c in city.counties)
+    streets = sum(c.streets for c in city.counties)
+    villages = sum(c.townships * c.villages_per_township for c in city.counties)
+    communities = sum(c.streets * c.communities_per_street for c in city.counties)
+    assert (streets, communities, townships, villages) == (11, 52, 73, 1293)  # seed 001
+    assert townships + streets + villages + communities == 1429
+    assert 1_950_000 < city.villages * city.residents_per_village < 2_050_000
+
+
+def test_institutions_and_staff(database: Database) -> None:
+    generate(database, "township", 2, today=TODAY)
+    with database.unit_of_work() as s:
+        kinds = Counter(s.scalars(select(Institution.kind)))
+        assert kinds["village_clinic"] == 20 and kinds["township_hospital"] == 1 and kinds["county_general"] == 1
+        assert s.scalar(select(func.count()).select_from(Staff)) > 40

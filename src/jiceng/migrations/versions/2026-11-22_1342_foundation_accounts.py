@@ -1,0 +1,105 @@
+"""Foundation, part 3: user accounts, API tokens, machine-client credentials and web sessions.
+
+Revision ID: b6a6856c7847
+Revises: 4c1d8e7b2a90
+Create Date: 2026-11-22 14:11:51.481085
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "b6a6856c7847"
+down_revision: str | Sequence[str] | None = "4c1d8e7b2a90"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "accounts_user",
+        sa.Column("username", sa.String(length=64), nullable=False),
+        sa.Column("display_name", sa.String(length=100), nullable=False),
+        sa.Column("password_hash", sa.String(length=200), nullable=False),
+        sa.Column("role", sa.String(length=32), nullable=False),
+        sa.Column("institution_id", sa.Uuid(), nullable=True),
+        sa.Column("staff_id", sa.Uuid(), nullable=True),
+        sa.Column("division_code", sa.String(length=12), nullable=True),
+        sa.Column("is_active", sa.Boolean(), nullable=False),
+        sa.Column("must_change_password", sa.Boolean(), nullable=False),
+        sa.Column("password_changed_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("version", sa.Integer(), nullable=False),
+        sa.Column("updated_at", sa.BigInteger(), nullable=False),
+        sa.Column("origin_node", sa.String(length=64), nullable=False),
+        sa.Column("deleted_at", sa.DateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["institution_id"], ["registry_institution.id"], name=op.f("fk_accounts_user_institution_id_registry_institution")
+        ),
+        sa.ForeignKeyConstraint(["staff_id"], ["registry_staff.id"], name=op.f("fk_accounts_user_staff_id_registry_staff")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_accounts_user")),
+        sa.UniqueConstraint("username", name=op.f("uq_accounts_user_username")),
+    )
+    op.create_table(
+        "accounts_api_token",
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("token_hash", sa.String(length=64), nullable=False),
+        sa.Column("user_id", sa.Uuid(), nullable=False),
+        sa.Column("name", sa.String(length=100), nullable=False),
+        sa.Column("scopes", sa.String(length=500), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("revoked_at", sa.DateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(["user_id"], ["accounts_user.id"], name=op.f("fk_accounts_api_token_user_id_accounts_user")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_accounts_api_token")),
+        sa.UniqueConstraint("token_hash", name=op.f("uq_accounts_api_token_token_hash")),
+    )
+    with op.batch_alter_table("accounts_api_token", schema=None) as batch_op:
+        batch_op.create_index("ix_accounts_api_token_user", ["user_id"], unique=False)
+
+    op.create_table(
+        "accounts_client_credential",
+        sa.Column("client_id", sa.String(length=64), nullable=False),
+        sa.Column("secret_hash", sa.String(length=200), nullable=False),
+        sa.Column("user_id", sa.Uuid(), nullable=False),
+        sa.Column("allowed_scopes", sa.String(length=500), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("revoked_at", sa.DateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(["user_id"], ["accounts_user.id"], name=op.f("fk_accounts_client_credential_user_id_accounts_user")),
+        sa.PrimaryKeyConstraint("client_id", name=op.f("pk_accounts_client_credential")),
+    )
+    op.create_table(
+        "accounts_web_session",
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("token_hash", sa.String(length=64), nullable=False),
+        sa.Column("csrf_token", sa.String(length=64), nullable=False),
+        sa.Column("user_id", sa.Uuid(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("last_seen_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("client_address", sa.String(length=64), nullable=False),
+        sa.Column("revoked_at", sa.DateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(["user_id"], ["accounts_user.id"], name=op.f("fk_accounts_web_session_user_id_accounts_user")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_accounts_web_session")),
+        sa.UniqueConstraint("token_hash", name=op.f("uq_accounts_web_session_token_hash")),
+    )
+    with op.batch_alter_table("accounts_web_session", schema=None) as batch_op:
+        batch_op.create_index("ix_accounts_web_session_user", ["user_id"], unique=False)
+
+    # ### end Alembic commands ###
+
+
+def downgrade() -> None:
+    # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table("accounts_web_session", schema=None) as batch_op:
+        batch_op.drop_index("ix_accounts_web_session_user")
+
+    op.drop_table("accounts_web_session")
+    op.drop_table("accounts_client_credential")
+    with op.batch_alter_table("accounts_api_token", schema=None) as batch_op:
+        batch_op.drop_index("ix_accounts_api_token_user")
+
+    op.drop_table("accounts_api_token")
+    op.drop_table("accounts_user")

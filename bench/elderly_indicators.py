@@ -123,7 +123,7 @@ def main(argv: list[str]) -> dict[str, Any]:
     if args.url:
         db = Database(args.url)
         try:
-            return {"scale": args.scale, "db": db.engine.dialect.name, **measure(db, TODAY.year, args.repeat)}
+            return {"scale": None, "url": args.url.split("@")[-1], "db": db.engine.dialect.name, **measure(db, TODAY.year, args.repeat)}
         finally:
             db.dispose()
     with fresh_database(args.db, args.postgres_url) as db:

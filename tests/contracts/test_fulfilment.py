@@ -81,7 +81,7 @@ def test_worklist_shows_overdue_and_expiring(database: Database) -> None:
 def evidence() -> Iterator[list[tuple[uuid.UUID, date]]]:
     records: list[tuple[uuid.UUID, date]] = []
 
-    def source(_s: Session, _p: Principal, _resident: uuid.UUID, first: date, last: date) -> list[tuple[uuid.UUID, date]]:
+    def source(_s: Session, _p: Principal, _resident: uuid.UUID, first: date, last: date, _group: str) -> list[tuple[uuid.UUID, date]]:
         return [(record_id, when) for record_id, when in records if first <= when <= last]
 
     fulfilment.register_evidence_source("chronic_followup", source)

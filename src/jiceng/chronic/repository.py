@@ -123,3 +123,13 @@ def prescriptions_of(session: Session, principal: Principal, resident_id: uuid.U
         .order_by(LongPrescription.start_date.desc())
     )
     return session.scalars(_scoped(stmt, principal, LongPrescription.resident_id)).all()
+
+
+def visit_chains(session: Session, principal: Principal, resident_id: uuid.UUID, disease: str | None = None) -> Sequence[Row[Any]]:
+    """Every live visit of an in-scope resident as (id, amends_id, visit_date, voided), for evidence."""
+    stmt = select(Visit.id, Visit.amends_id, Visit.visit_date, Visit.voided).where(
+        Visit.resident_id == resident_id, Visit.deleted_at.is_(None)
+    )
+    if disease:
+        stmt = stmt.where(Visit.disease == disease)
+    return session.execute(_scoped(stmt, principal, Visit.resident_id)).all()

@@ -25,6 +25,7 @@ from jiceng.chronic.rules import age_on
 from jiceng.chronic.settings import load_rules
 from jiceng.core import audit
 from jiceng.core.clock import local_today
+from jiceng.core.db import in_values
 from jiceng.core.security import Principal
 from jiceng.residents import service as residents
 
@@ -118,8 +119,11 @@ def worklist(
     result = Worklist(today, today + timedelta(days=6), quarter_start(today), mine, {name: [] for name in BUCKETS})
     by_enrolment: dict[uuid.UUID, tuple[Any, Any]] = {}
     ids = list(people)
+    dialect = session.get_bind().dialect.name
     for chunk in _chunks(ids):
-        stmt = select(*SCHEDULE).where(Enrolment.resident_id.in_(chunk), Enrolment.status == "managed", Enrolment.deleted_at.is_(None))
+        stmt = select(*SCHEDULE).where(
+            in_values(Enrolment.resident_id, chunk, dialect), Enrolment.status == "managed", Enrolment.deleted_at.is_(None)
+        )
         if mine:
             stmt = stmt.where(Enrolment.responsible_doctor_id == principal.staff_id)
         if disease:
@@ -130,7 +134,9 @@ def worklist(
             by_enrolment[enrolment.id] = (enrolment, resident)
             _file(result, enrolment, resident, today, rules)
     for chunk in _chunks(ids):
-        referrals = select(Referral).where(Referral.resident_id.in_(chunk), Referral.status == "open", Referral.deleted_at.is_(None))
+        referrals = select(Referral).where(
+            in_values(Referral.resident_id, chunk, dialect), Referral.status == "open", Referral.deleted_at.is_(None)
+        )
         if disease:
             referrals = referrals.where(Referral.disease == disease)
         for referral in session.scalars(referrals):
@@ -158,7 +164,7 @@ def worklist(
 
 
 def _chunks(ids: list[uuid.UUID]) -> list[list[uuid.UUID]]:
-    """IN lists of CHUNK ids: each one an index lookup on both databases (a single large
+    """Lists of CHUNK ids: each one an index lookup on both databases (a single large
     array lets PostgreSQL choose to scan every enrolment instead)."""
     return [ids[start : start + CHUNK] for start in range(0, len(ids), CHUNK)]
 

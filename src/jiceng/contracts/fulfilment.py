@@ -4,9 +4,10 @@ contracts expiring soon on the team's worklist.
 An item done ``n`` times a year is due in ``n`` equal slices of the contract year:
 the k-th delivery is due by the end of the k-th slice. Deliveries are recorded here
 (append-only; a correction voids a delivery with a new row). Another domain whose
-records show a delivery (a chronic-disease follow-up, a health check) registers an
-evidence source with :func:`register_evidence_source`; :func:`link_evidence` then
-records those deliveries with a link to the source record.
+records show a delivery (a chronic-disease follow-up, a health check, a TCM service) offers
+an evidence source in ``jiceng.<domain>.evidence`` (``EVIDENCE = {link_kind: source}``, found
+by convention) or registers one with :func:`register_evidence_source`; :func:`link_evidence`
+then records those deliveries once each, linked to the source record.
 """
 
 from __future__ import annotations
@@ -35,8 +36,8 @@ from jiceng.core.security import Principal
 EXPIRING_DAYS = 30
 WORKLIST_ROWS = 100
 
-# (session, principal, resident_id, first day, last day) -> [(record id, date)]
-EvidenceSource = Callable[[Session, Principal, uuid.UUID, date, date], Iterable[tuple[uuid.UUID, date]]]
+# (session, principal, resident_id, first day, last day, item's key group or "") -> [(record id, date)]
+EvidenceSource = Callable[[Session, Principal, uuid.UUID, date, date, str], Iterable[tuple[uuid.UUID, date]]]
 _sources: dict[str, EvidenceSource] = {}
 
 
@@ -45,6 +46,14 @@ def register_evidence_source(link_kind: str, source: EvidenceSource) -> None:
     if link_kind not in codes.LINK_KIND or link_kind == "none":
         raise ValueError(f"unknown link kind {link_kind!r}")
     _sources[link_kind] = source
+
+
+def evidence_sources() -> dict[str, EvidenceSource]:
+    """The domains' ``evidence`` modules' sources, then any registered ones."""
+    found: dict[str, EvidenceSource] = {}
+    for module in domain_modules("evidence"):
+        found.update(getattr(module, "EVIDENCE", {}))
+    return {**found, **_sources}
 
 
 def due_dates(start: date, end: date, times: int) -> list[date]:
@@ -209,37 +218,27 @@ def void_delivery(session: Session, principal: Principal, delivery_id: uuid.UUID
 def link_evidence(session: Session, principal: Principal, contract_id: uuid.UUID, *, today: date | None = None) -> int:
     """Record deliveries shown by other domains' records (idempotent); returns how many were added."""
     principal.require(WRITE)
-    today = today or local_today()
-    domain_modules("service")  # lets other domains register their evidence sources
     row = repository.contract_row(session, principal, contract_id)
     if row is None:
         raise NotFound("签约记录", "contract")
-    contract: Contract = row[0]
+    return link_contract(session, principal, row[0], today or local_today())
+
+
+def link_contract(session: Session, principal: Principal, contract: Contract, today: date) -> int:
+    """The deliveries of ``contract`` that other domains' records show and are not yet linked."""
+    sources = evidence_sources()
     last = min(today, contract.ended_on)
     known = repository.delivered_sources(session, contract.id)
     added = 0
     for item, _code in applicable_items(ItemCatalogue.empty(session), contract, _personalised(session, contract), codes.KEY_GROUP):
-        source = _sources.get(item.link_kind)
+        source = sources.get(item.link_kind)
         if source is None or last < contract.start_date:
             continue
-        for record_id, when in source(session, principal, contract.resident_id, contract.start_date, last):
+        for record_id, when in source(session, principal, contract.resident_id, contract.start_date, last, item.applies_to or ""):
             if (item.link_kind, record_id) in known:
                 continue
             known.add((item.link_kind, record_id))
-            session.add(
-                Delivery(
-                    contract_id=contract.id,
-                    item_id=item.id,
-                    resident_id=contract.resident_id,
-                    delivered_on=when,
-                    staff_id=None,
-                    status="delivered",
-                    source_kind=item.link_kind,
-                    source_record_id=record_id,
-                    note="",
-                    recorded_by=principal.username,
-                )
-            )
+            session.add(_linked_delivery(contract, item, record_id, when, principal))
             added += 1
     session.flush()
     if added:
@@ -247,6 +246,21 @@ def link_evidence(session: Session, principal: Principal, contract_id: uuid.UUID
             session, principal, "link_deliveries", "contract", contract.id, resident_id=contract.resident_id, detail={"added": added}
         )
     return added
+
+
+def _linked_delivery(contract: Contract, item: PackageItem, record_id: uuid.UUID, when: date, principal: Principal) -> Delivery:
+    return Delivery(
+        contract_id=contract.id,
+        item_id=item.id,
+        resident_id=contract.resident_id,
+        delivered_on=when,
+        staff_id=None,
+        status="delivered",
+        source_kind=item.link_kind,
+        source_record_id=record_id,
+        note="",
+        recorded_by=principal.username,
+    )
 
 
 def _personalised(session: Session, contract: Contract) -> list[uuid.UUID]:

@@ -9,7 +9,7 @@ are written once. Each service keeps its own wording of the errors.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
@@ -121,3 +121,25 @@ class SignedEventView(BaseModel):
             "amends_id": record.amends_id,
             "corrected_by": corrected_by,
         }
+
+
+def effective_with_roots(rows: Iterable[tuple[Any, Any, bool, bool]]) -> list[tuple[Any, Any]]:
+    """From ``(id, amends_id, supersedes, counts)`` rows of one resident's events, the
+    effective ones that count, each with the id of the original record it corrects.
+
+    A row is effective when no superseding row amends it. Naming the original keeps a
+    delivery linked once however often the record is corrected afterwards.
+    """
+    materialized = list(rows)
+    parent = {row[0]: row[1] for row in materialized}
+    superseded = {row[1] for row in materialized if row[2] and row[1] is not None}
+    result = []
+    for record_id, _amends, _supersedes, counts in materialized:
+        if record_id in superseded or not counts:
+            continue
+        root, seen = record_id, {record_id}
+        while parent.get(root) is not None and parent[root] in parent and parent[root] not in seen:
+            root = parent[root]
+            seen.add(root)
+        result.append((record_id, root))
+    return result

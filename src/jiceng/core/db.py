@@ -8,11 +8,12 @@ below that never calls ``commit()``.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import MetaData, String, create_engine, event, select
+from sqlalchemy import ColumnElement, MetaData, String, any_, bindparam, create_engine, event, select
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 
@@ -111,6 +112,7 @@ class Database:
         return node_id
 
     def session(self) -> Session:
+        _load_domain_listeners()
         session = self.session_factory()
         session.info["node_id"] = self.node_id
         return session
@@ -127,6 +129,24 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+def _load_domain_listeners() -> None:
+    """Domains react to other domains' writes through session events declared in
+    ``jiceng.<domain>.listeners`` (found by convention, imported once per process)."""
+    from jiceng.core.discovery import domain_modules
+
+    domain_modules("listeners")
+
+
+def in_values(column: Any, values: Sequence[Any], dialect: str) -> ColumnElement[bool]:
+    """``col IN (…)``; on PostgreSQL ``col = ANY(:values)`` with one array parameter, so a
+    thousand ids are one bound value: the statement text stays the same (no per-call SQL
+    expansion and parsing, which cost a worklist as much as its queries) and still plans
+    as an index lookup."""
+    if dialect == "postgresql":
+        return column == any_(bindparam(None, list(values), type_=postgresql.ARRAY(column.type)))
+    return cast("ColumnElement[bool]", column.in_(list(values)))
 
 
 def search_string(length: int) -> String:

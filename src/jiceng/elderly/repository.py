@@ -172,3 +172,11 @@ def service_counts(session: Session, principal: Principal, year: int) -> list[An
         func.sum(func.coalesce(home.c.home_visit, 0)).label("home_visit"),
     ).group_by(readable.c.village_code)
     return list(session.execute(grouped.order_by(readable.c.village_code)).all())
+
+
+def assessment_chains(session: Session, principal: Principal, resident_id: uuid.UUID) -> Sequence[Any]:
+    """Every live TCM service of an in-scope resident as (id, amends_id, assessed_on, status), for evidence."""
+    stmt = select(TcmAssessment.id, TcmAssessment.amends_id, TcmAssessment.assessed_on, TcmAssessment.status)
+    return session.execute(
+        _in_scope(stmt.where(TcmAssessment.resident_id == resident_id, TcmAssessment.deleted_at.is_(None)), principal)
+    ).all()

@@ -95,3 +95,9 @@ def elderly_check_summary(period_start: date, period_end: date, within: Select |
         )
         .group_by(HealthCheck.resident_id)
     )
+
+
+def check_chains(session: Session, principal: Principal, resident_id: uuid.UUID) -> Sequence[Any]:
+    """Every live check of an in-scope resident as (id, amends_id, exam_date, status), for evidence."""
+    stmt = select(HealthCheck.id, HealthCheck.amends_id, HealthCheck.exam_date, HealthCheck.status)
+    return session.execute(_in_scope(stmt.where(HealthCheck.resident_id == resident_id, HealthCheck.deleted_at.is_(None)), principal)).all()

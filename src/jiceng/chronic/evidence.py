@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from jiceng.chronic import repository
 from jiceng.chronic.codes import HTN, T2DM
-from jiceng.core.clinical import effective_with_roots
+from jiceng.core.clinical import delivered_in_window
 from jiceng.core.security import Principal
 
 DISEASE_OF_GROUP = {"hypertension": HTN, "diabetes": T2DM}
@@ -24,10 +24,8 @@ def follow_ups(
 ) -> list[tuple[uuid.UUID, date]]:
     """Effective, not voided follow-ups in the window (of the item's disease when it names one)."""
     rows = repository.visit_chains(session, principal, resident_id, DISEASE_OF_GROUP.get(group))
-    dates = {r.id: r.visit_date for r in rows}
     # Every live row supersedes what it amends (a voiding amendment voids the visit).
-    effective = effective_with_roots((r.id, r.amends_id, True, not r.voided) for r in rows)
-    return [(root, dates[record]) for record, root in effective if first <= dates[record] <= last]
+    return delivered_in_window(((r.id, r.amends_id, r.visit_date, True, not r.voided) for r in rows), first, last)
 
 
 EVIDENCE = {"chronic_followup": follow_ups}

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Iterable, Mapping
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any, Protocol
 
 from pydantic import BaseModel
@@ -123,23 +123,29 @@ class SignedEventView(BaseModel):
         }
 
 
-def effective_with_roots(rows: Iterable[tuple[Any, Any, bool, bool]]) -> list[tuple[Any, Any]]:
-    """From ``(id, amends_id, supersedes, counts)`` rows of one resident's events, the
-    effective ones that count, each with the id of the original record it corrects.
+def delivered_in_window(rows: Iterable[tuple[Any, Any, date, bool, bool]], first: date, last: date) -> list[tuple[Any, date]]:
+    """From ``(id, amends_id, day, supersedes, counts)`` rows of one resident's events, the
+    effective ones that count and fall in ``first..last``, each as (original id, day).
 
     A row is effective when no superseding row amends it. Naming the original keeps a
     delivery linked once however often the record is corrected afterwards.
     """
     materialized = list(rows)
     parent = {row[0]: row[1] for row in materialized}
-    superseded = {row[1] for row in materialized if row[2] and row[1] is not None}
+    superseded = {row[1] for row in materialized if row[3] and row[1] is not None}
     result = []
-    for record_id, _amends, _supersedes, counts in materialized:
-        if record_id in superseded or not counts:
+    for record_id, _amends, day, _supersedes, counts in materialized:
+        if record_id in superseded or not counts or not first <= day <= last:
             continue
         root, seen = record_id, {record_id}
         while parent.get(root) is not None and parent[root] in parent and parent[root] not in seen:
             root = parent[root]
             seen.add(root)
-        result.append((record_id, root))
+        result.append((root, day))
     return result
+
+
+def signed_in_window(rows: Iterable[tuple[Any, Any, date, str]], first: date, last: date) -> list[tuple[Any, date]]:
+    """:func:`delivered_in_window` for ``(id, amends_id, day, status)`` rows of signed events:
+    drafts neither count nor supersede."""
+    return delivered_in_window(((i, a, d, s == "signed", s == "signed") for i, a, d, s in rows), first, last)

@@ -8,7 +8,7 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
-from jiceng.core.clinical import effective_with_roots
+from jiceng.core.clinical import signed_in_window
 from jiceng.core.security import Principal
 from jiceng.elderly import repository
 
@@ -17,10 +17,7 @@ def tcm_services(
     session: Session, principal: Principal, resident_id: uuid.UUID, first: date, last: date, group: str = ""
 ) -> list[tuple[uuid.UUID, date]]:
     """Effective signed TCM services in the window; drafts neither count nor supersede."""
-    rows = repository.assessment_chains(session, principal, resident_id)
-    dates = {r.id: r.assessed_on for r in rows}
-    effective = effective_with_roots((r.id, r.amends_id, r.status == "signed", r.status == "signed") for r in rows)
-    return [(root, dates[record]) for record, root in effective if first <= dates[record] <= last]
+    return signed_in_window(repository.assessment_chains(session, principal, resident_id), first, last)
 
 
 EVIDENCE = {"elderly_tcm": tcm_services}

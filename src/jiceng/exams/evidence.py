@@ -8,7 +8,7 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
-from jiceng.core.clinical import effective_with_roots
+from jiceng.core.clinical import signed_in_window
 from jiceng.core.security import Principal
 from jiceng.exams import repository
 
@@ -17,10 +17,7 @@ def health_checks(
     session: Session, principal: Principal, resident_id: uuid.UUID, first: date, last: date, group: str = ""
 ) -> list[tuple[uuid.UUID, date]]:
     """Effective signed checks in the window; drafts neither count nor supersede."""
-    rows = repository.check_chains(session, principal, resident_id)
-    dates = {r.id: r.exam_date for r in rows}
-    effective = effective_with_roots((r.id, r.amends_id, r.status == "signed", r.status == "signed") for r in rows)
-    return [(root, dates[record]) for record, root in effective if first <= dates[record] <= last]
+    return signed_in_window(repository.check_chains(session, principal, resident_id), first, last)
 
 
 EVIDENCE = {"health_check": health_checks}

@@ -91,3 +91,19 @@ def test_reference_cycle_is_refused(client: TestClient) -> None:
     b = observation("urn:uuid:a")
     response = client.post("/fhir", json=_transaction([_post(a, "urn:uuid:a"), _post(b, "urn:uuid:b")]), headers=headers)
     assert response.status_code == 400
+
+
+def test_bundle_searches_see_results_posted_with_them_and_batches_keep_good_ones(client: TestClient, database: Database) -> None:
+    headers = bearer(client, "doctor_a")
+    patient_id = client.post("/fhir/Patient", json=patient(), headers=headers).json()["id"]
+    search = {"request": {"method": "GET", "url": f"Observation?patient=Patient/{patient_id}"}}
+    response = client.post("/fhir", json=_transaction([search, _post(observation(f"Patient/{patient_id}", 5.5))]), headers=headers)
+    assert response.status_code == 200, response.text
+    assert len(response.json()["entry"][0]["resource"]["entry"]) == 1
+    bad = observation(f"Patient/{patient_id}")
+    bad["status"] = "guessed"
+    entries = [_post(observation(f"Patient/{patient_id}", 6.5)), _post(bad), _post(observation(f"Patient/{patient_id}", 7.5))]
+    response = client.post("/fhir", json=_transaction(entries, "batch"), headers=headers)
+    assert [e["response"]["status"] for e in response.json()["entry"]] == ["201 Created", "422", "201 Created"]
+    with database.unit_of_work() as s:
+        assert sorted(s.scalars(select(Observation.value_quantity))) == [5.5, 6.5, 7.5]

@@ -1,8 +1,8 @@
 """Worklists for a doctor or a team: who is urgent, overdue, due, or not seen.
 
-One indexed query reads the managed patients in the principal's scope (the schedule
-is kept on the enrolment row when a visit is signed, so no visit table is scanned);
-a second reads the open referrals. Buckets overlap: an urgent patient may also be due.
+One indexed query reads the managed patients in the principal's scope with their names
+(the schedule is kept on the enrolment row when a visit is signed, so no visit table is
+scanned); a second reads the open referrals. Buckets overlap: an urgent patient may also be due.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from jiceng.chronic.rules import age_on
 from jiceng.chronic.settings import load_rules
 from jiceng.core import audit
 from jiceng.core.clock import local_today
-from jiceng.core.db import in_values
+from jiceng.core.scope import in_subquery
 from jiceng.core.security import Principal
 from jiceng.residents import service as residents
 
@@ -44,7 +44,6 @@ SCHEDULE = (
     Enrolment.last_urgent,
     Enrolment.uncontrolled_streak,
 )
-CHUNK = 1000  # resident ids per IN list
 BUCKETS = ("urgent", "referrals", "overdue", "due_this_week", "upcoming", "not_seen_quarter")
 
 
@@ -107,55 +106,29 @@ def worklist(
     principal.require(access.READ)
     today = today or local_today()
     rules = load_rules(session)
-    # Two steps, each on an index: the residents in scope (the residents domain's query),
-    # then their managed enrolments by resident id. A single join lets the planner scan
-    # every enrolment of the region when it misjudges the size of the scope.
-    r = residents.readable_residents(principal)
-    people = {
-        row.id: row
-        for row in session.execute(select(r.c.id, r.c.name, r.c.sex, r.c.birth_date, r.c.village_code).where(r.c.status == "active"))
-    }
     mine = mine and principal.staff_id is not None
     result = Worklist(today, today + timedelta(days=6), quarter_start(today), mine, {name: [] for name in BUCKETS})
-    by_enrolment: dict[uuid.UUID, tuple[Any, Any]] = {}
-    ids = list(people)
-    dialect = session.get_bind().dialect.name
-    for chunk in _chunks(ids):
-        stmt = select(*SCHEDULE).where(
-            in_values(Enrolment.resident_id, chunk, dialect), Enrolment.status == "managed", Enrolment.deleted_at.is_(None)
-        )
-        if mine:
-            stmt = stmt.where(Enrolment.responsible_doctor_id == principal.staff_id)
-        if disease:
-            stmt = stmt.where(Enrolment.disease == disease)
-        for enrolment in session.execute(stmt):
-            person = people[enrolment.resident_id]
-            resident = (person.name, person.sex, age_on(person.birth_date, today), person.village_code)
-            by_enrolment[enrolment.id] = (enrolment, resident)
-            _file(result, enrolment, resident, today, rules)
-    for chunk in _chunks(ids):
-        referrals = select(Referral).where(
-            in_values(Referral.resident_id, chunk, dialect), Referral.status == "open", Referral.deleted_at.is_(None)
-        )
-        if disease:
-            referrals = referrals.where(Referral.disease == disease)
-        for referral in session.scalars(referrals):
-            known = by_enrolment.get(referral.enrolment_id) if referral.enrolment_id else None
-            if known is None and (referral.enrolment_id is not None or (mine and referral.institution_id != principal.institution_id)):
-                continue  # another doctor's patient, or an enrolment that is no longer managed
-            person = people[referral.resident_id]
-            resident = (person.name, person.sex, age_on(person.birth_date, today), person.village_code)
-            base = _item(known[0], resident, today) if known else _screening_item(referral, resident)
-            result.buckets["referrals"].append(
-                _replace(
-                    base,
-                    today,
-                    due=referral.followup_due,
-                    referral_id=referral.id,
-                    referral_kind=referral.kind,
-                    reasons=tuple(referral.reasons),
-                )
+    by_enrolment: dict[uuid.UUID, Any] = {}
+    for row in session.execute(_enrolments(principal, mine, disease)):
+        by_enrolment[row.id] = row
+        _file(result, row, _resident(row, today), today, rules)
+    for row in session.execute(_referrals(principal, disease)):
+        referral = row.Referral
+        known = by_enrolment.get(referral.enrolment_id) if referral.enrolment_id else None
+        if known is None and (referral.enrolment_id is not None or (mine and referral.institution_id != principal.institution_id)):
+            continue  # another doctor's patient, or an enrolment that is no longer managed
+        resident = _resident(row, today)
+        base = _item(known, resident, today) if known else _screening_item(referral, resident)
+        result.buckets["referrals"].append(
+            _replace(
+                base,
+                today,
+                due=referral.followup_due,
+                referral_id=referral.id,
+                referral_kind=referral.kind,
+                reasons=tuple(referral.reasons),
             )
+        )
     for name, items in result.buckets.items():
         items.sort(key=lambda i: (i.due or date.max, i.name) if name != "not_seen_quarter" else (i.last_visit_date or date.min, i.name))
     if audit_view:
@@ -163,10 +136,42 @@ def worklist(
     return result
 
 
-def _chunks(ids: list[uuid.UUID]) -> list[list[uuid.UUID]]:
-    """Lists of CHUNK ids: each one an index lookup on both databases (a single large
-    array lets PostgreSQL choose to scan every enrolment instead)."""
-    return [ids[start : start + CHUNK] for start in range(0, len(ids), CHUNK)]
+def _in_scope(principal: Principal, column: Any) -> tuple[Any, Any]:
+    """The readable residents (joined for their names) and the test that keeps ``column``
+    to the active ones among them: on PostgreSQL an array the planner looks up in the
+    enrolment index, so a doctor's worklist never scans the region's enrolments."""
+    r = residents.readable_residents(principal)
+    return r, in_subquery(column, select(r.c.id).where(r.c.status == "active"))
+
+
+def _enrolments(principal: Principal, mine: bool, disease: str | None) -> Any:
+    r, in_scope = _in_scope(principal, Enrolment.resident_id)
+    stmt = (
+        select(*SCHEDULE, *_person_columns(r))
+        .join(r, r.c.id == Enrolment.resident_id)
+        .where(in_scope, r.c.status == "active", Enrolment.status == "managed", Enrolment.deleted_at.is_(None))
+    )
+    if mine:
+        stmt = stmt.where(Enrolment.responsible_doctor_id == principal.staff_id)
+    return stmt.where(Enrolment.disease == disease) if disease else stmt
+
+
+def _referrals(principal: Principal, disease: str | None) -> Any:
+    r, in_scope = _in_scope(principal, Referral.resident_id)
+    stmt = (
+        select(Referral, *_person_columns(r))
+        .join(r, r.c.id == Referral.resident_id)
+        .where(in_scope, r.c.status == "active", Referral.status == "open", Referral.deleted_at.is_(None))
+    )
+    return stmt.where(Referral.disease == disease) if disease else stmt
+
+
+def _person_columns(r: Any) -> tuple[Any, ...]:
+    return (r.c.name, r.c.sex, r.c.birth_date, r.c.village_code)
+
+
+def _resident(row: Any, today: date) -> tuple[str, str, int, str]:
+    return (row.name, row.sex, age_on(row.birth_date, today), row.village_code)
 
 
 def _file(result: Worklist, enrolment: Any, resident: tuple[str, str, int, str], today: date, rules: Any) -> None:

@@ -7,6 +7,7 @@ number is read from.)"""
 from __future__ import annotations
 
 import json
+import os
 import time
 
 import typer
@@ -74,6 +75,9 @@ def rebuild(
         help="Keep these periods besides last year and this year, e.g. 2024,2026-06 ('' for none; saved as the region setting indicators.periods)",
     ),
     skip_verify: bool = typer.Option(False, "--no-verify", help="Do not reconcile against the source tables afterwards"),
+    workers: int = typer.Option(
+        min(4, os.cpu_count() or 1), min=1, help="PostgreSQL: compute this many periods at once (one connection each)"
+    ),
 ) -> None:
     """Rebuild the whole state from the source tables, then verify it / 重建并核对。"""
     db = database()
@@ -85,7 +89,7 @@ def rebuild(
             region_config.set_setting(
                 session, Principal.console_operator(), period_rules.SETTING_KEY, keys, "看板保留的统计期 / kept periods"
             )
-        report = rebuild_state.rebuild(session)
+        report = rebuild_state.rebuild(session, workers=workers)
     console.print(
         f"已重建 {', '.join(report.periods)}：{report.persons} 条个人状态，{report.rollups} 条汇总（{time.perf_counter() - started:.1f} 秒）/ "
         f"rebuilt {len(report.periods)} periods: {report.persons} person rows, {report.rollups} rollups"

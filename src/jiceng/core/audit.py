@@ -18,12 +18,13 @@ import hashlib
 import logging
 import threading
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 import orjson
-from sqlalchemy import BigInteger, DateTime, Index, Integer, String, Uuid, select, update
+from sqlalchemy import BigInteger, Connection, DateTime, Index, Integer, String, Uuid, insert, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 from sqlalchemy.types import JSON
 
@@ -106,22 +107,49 @@ def record(
     detail: dict[str, Any] | None = None,
 ) -> AuditEvent:
     """Append one event in the caller's transaction; it is chained when that commits."""
-    event = AuditEvent(
-        at=datetime.now(UTC),
-        username=principal.username,
-        user_id=principal.user_id,
-        role=principal.role,
-        institution_id=principal.institution_id,
-        action=action,
-        object_type=object_type,
-        object_id=str(object_id or ""),
-        resident_id=resident_id,
-        interface=principal.interface,
-        client_address=principal.client_address or "",
-        detail=detail,
-    )
+    event = AuditEvent(**_fields(principal, datetime.now(UTC), action, object_type, object_id, resident_id, detail))
     session.add(event)
     return event
+
+
+def record_many(
+    connection: Connection, principal: Principal, action: str, object_type: str, objects: Sequence[tuple[object, uuid.UUID | None]]
+) -> None:
+    """Append one event per ``(object id, resident id)`` in a single INSERT on the caller's
+    transaction (its session's connection): the events :func:`record` would add one by one,
+    for a batch of writes."""
+    if not objects:
+        return
+    at = datetime.now(UTC)
+    rows = [
+        {"id": new_id(), **_fields(principal, at, action, object_type, object_id, resident_id, None)} for object_id, resident_id in objects
+    ]
+    connection.execute(insert(AuditEvent), rows)
+
+
+def _fields(
+    principal: Principal,
+    at: datetime,
+    action: str,
+    object_type: str,
+    object_id: object,
+    resident_id: uuid.UUID | None,
+    detail: dict[str, Any] | None,
+) -> dict[str, Any]:
+    return {
+        "at": at,
+        "username": principal.username,
+        "user_id": principal.user_id,
+        "role": principal.role,
+        "institution_id": principal.institution_id,
+        "action": action,
+        "object_type": object_type,
+        "object_id": str(object_id or ""),
+        "resident_id": resident_id,
+        "interface": principal.interface,
+        "client_address": principal.client_address or "",
+        "detail": detail,
+    }
 
 
 def seal(session: Session, batch: int = 5000) -> int:

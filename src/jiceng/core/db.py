@@ -8,12 +8,11 @@ below that never calls ``commit()``.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import ColumnElement, MetaData, String, any_, bindparam, create_engine, event, select
-from sqlalchemy.dialects import postgresql
+from sqlalchemy import MetaData, String, create_engine, event, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 
@@ -137,16 +136,6 @@ def _load_domain_listeners() -> None:
     from jiceng.core.discovery import domain_modules
 
     domain_modules("listeners")
-
-
-def in_values(column: Any, values: Sequence[Any], dialect: str) -> ColumnElement[bool]:
-    """``col IN (…)``; on PostgreSQL ``col = ANY(:values)`` with one array parameter, so a
-    thousand ids are one bound value: the statement text stays the same (no per-call SQL
-    expansion and parsing, which cost a worklist as much as its queries) and still plans
-    as an index lookup."""
-    if dialect == "postgresql":
-        return column == any_(bindparam(None, list(values), type_=postgresql.ARRAY(column.type)))
-    return cast("ColumnElement[bool]", column.in_(list(values)))
 
 
 def search_string(length: int) -> String:

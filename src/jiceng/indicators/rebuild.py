@@ -16,8 +16,8 @@ from sqlalchemy.orm import Session
 
 from jiceng.core.clock import local_today
 from jiceng.core.outbox import ChangeLog
+from jiceng.indicators import parallel, state
 from jiceng.indicators import periods as period_rules
-from jiceng.indicators import state
 from jiceng.indicators.models import Cursor, Period, PersonState, Rollup
 from jiceng.indicators.periods import PeriodSpec
 
@@ -118,9 +118,13 @@ def _analyze(session: Session) -> None:
         session.execute(text("ANALYZE indicators_rollup"))
 
 
-def rebuild(session: Session, today: date | None = None, only: Sequence[str] | None = None) -> RebuildReport:
+def rebuild(session: Session, today: date | None = None, only: Sequence[str] | None = None, workers: int = 1) -> RebuildReport:
     """Rebuild the kept periods (or only the named ones, e.g. an open period after the
-    date changed) and drop the periods no longer kept. The caller's transaction commits."""
+    date changed) and drop the periods no longer kept. The caller's transaction commits.
+
+    ``workers`` > 1: a full rebuild on PostgreSQL computes the periods on that many
+    connections at once (``indicators.parallel``), for callers whose transaction has not
+    written source records."""
     lock(session)
     state.tune(session)
     position = head(session)  # before reading any record: later changes come after it
@@ -136,12 +140,18 @@ def rebuild(session: Session, today: date | None = None, only: Sequence[str] | N
         targets = [p for p in kept if p.key in wanted]
         stale = [k for (k,) in session.execute(select(Period.key)) if k not in {p.key for p in kept}]
         _clear(session, [p.key for p in targets] + stale)
-    for period in targets:
-        build_period(session, period, slot_map, report, indexed=only is not None)
+    if only is None and workers > 1 and _postgres(session):
+        parallel.drop_leftovers(session)
+        parallel.build_periods(session, targets, slot_map, report, workers)
+    else:
+        for period in targets:
+            build_period(session, period, slot_map, report, indexed=only is not None)
+    started = time.perf_counter()
     if only is None and _postgres(session):
         for statement in INDEXES_CREATE:
             session.execute(text(statement))
     _analyze(session)
+    report.seconds["indexes"] = round(time.perf_counter() - started, 2)
     if only is None or load_position(session) is None:
         save_position(session, position)
     return report

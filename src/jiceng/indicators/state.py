@@ -10,7 +10,22 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import BigInteger, Integer, Select, SmallInteger, String, delete, func, insert, literal, or_, select, text, union_all
+from sqlalchemy import (
+    BigInteger,
+    Connection,
+    Integer,
+    Select,
+    SmallInteger,
+    String,
+    delete,
+    func,
+    insert,
+    literal,
+    or_,
+    select,
+    text,
+    union_all,
+)
 from sqlalchemy.orm import Session
 
 from jiceng.core.indicators import LEVELS, IndicatorDefinition, catalogue, group_code, members_groups
@@ -47,12 +62,14 @@ def words(slot_map: dict[str, int]) -> dict[int, dict[str, int]]:
     return dict(found)
 
 
-def tune(session: Session) -> None:
-    """PostgreSQL: analytic statements in this transaction (no JIT, sorts in memory)."""
-    if session.get_bind().dialect.name == "postgresql":
+def tune(session: Session | Connection) -> None:
+    """PostgreSQL: analytic statements in this transaction (no JIT; the window sorts and
+    the per-resident aggregate of a city-scale period stay in memory)."""
+    bind = session.get_bind() if isinstance(session, Session) else session
+    if bind.dialect.name == "postgresql":
         session.execute(text("SET LOCAL jit = off"))
-        session.execute(text("SET LOCAL work_mem = '128MB'"))
-        session.execute(text("SET LOCAL maintenance_work_mem = '256MB'"))  # the rebuild's index builds
+        session.execute(text("SET LOCAL work_mem = '256MB'"))
+        session.execute(text("SET LOCAL maintenance_work_mem = '1GB'"))  # the rebuild's index builds (sorted in memory)
 
 
 def _arms(session: Session, period: PeriodSpec, bits: dict[str, int], within: Sequence[uuid.UUID] | None) -> list[Select[Any]]:
@@ -125,20 +142,20 @@ def insert_persons(
     for word, bits in words(slot_map).items():
         rows = person_select(session, period, word, bits, within)
         if not postgres or within is not None:
-            written += _count(session.execute(insert(PersonState).from_select(COLUMNS, rows)))
+            written += count_rows(session.execute(insert(PersonState).from_select(COLUMNS, rows)))
             continue
         sql = str(rows.compile(session.get_bind(), compile_kwargs={"literal_binds": True}))
         session.execute(text("DROP TABLE IF EXISTS indicators_scratch"))
         session.execute(text(f"CREATE TEMPORARY TABLE indicators_scratch ON COMMIT DROP AS {sql}"))
         order = " ORDER BY 1, 2, 3" if indexed else ""  # in index order when the indexes are kept
-        written += _count(
+        written += count_rows(
             session.execute(text(f"INSERT INTO indicators_person ({', '.join(COLUMNS)}) SELECT * FROM indicators_scratch{order}"))
         )
         session.execute(text("DROP TABLE indicators_scratch"))
     return written
 
 
-def _count(result: Any) -> int:
+def count_rows(result: Any) -> int:
     return max(int(getattr(result, "rowcount", 0) or 0), 0)
 
 

@@ -25,7 +25,7 @@ from jiceng.results.models import Observation
 FIELD_PATHS = {"status": "Observation.status", "code": "Observation.code", "subject": "Observation.subject"}
 
 
-def to_fhir(row: Observation) -> dict[str, Any]:
+def to_fhir(row: Observation | results.Received) -> dict[str, Any]:
     return {**row.payload, "resourceType": "Observation", "id": str(row.id), "meta": meta(row.version, row.updated_at)}
 
 

@@ -6,17 +6,18 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy.orm import Session
 
 from jiceng.core import audit
+from jiceng.core.clock import clock
 from jiceng.core.errors import ErrorCollector, NotFound
-from jiceng.core.outbox import stamp_new
+from jiceng.core.ids import new_id
 from jiceng.core.permissions import grant
 from jiceng.core.security import Principal
 from jiceng.residents import service as residents
-from jiceng.results import repository
+from jiceng.results import batch, repository
 from jiceng.results.models import Observation
 
 READ, WRITE = "results.read", "results.write"
@@ -51,8 +52,20 @@ def _check(data: ObservationInput, errors: ErrorCollector) -> None:
         errors.add("subject", "required", "患者：必须引用一位居民（Patient）", "Subject: must reference a Patient")
 
 
-def record(session: Session, principal: Principal, data: ObservationInput, payload: dict[str, Any]) -> Observation:
-    """Store one result for an in-scope resident, with the original payload and its sender."""
+class Received(NamedTuple):
+    """A result just recorded: what the answer shows of it (written with the rest of its batch)."""
+
+    id: uuid.UUID
+    version: int
+    updated_at: int
+    payload: dict[str, Any]
+
+
+def record(session: Session, principal: Principal, data: ObservationInput, payload: dict[str, Any]) -> Received:
+    """Store one result for an in-scope resident, with the original payload and its sender.
+
+    The row, its change-log row and its audit event are queued and written together with
+    the rest of the transaction's results (:mod:`jiceng.results.batch`)."""
     principal.require(WRITE)
     errors = ErrorCollector()
     _check(data, errors)
@@ -60,26 +73,28 @@ def record(session: Session, principal: Principal, data: ObservationInput, paylo
         errors.add("subject", "unknown_patient", "患者：不存在或不在您的范围内", "Subject: no such patient in your scope")
     errors.raise_if_any()
     assert data.resident_id is not None
-    row = Observation(
-        resident_id=data.resident_id,
-        status=data.status,
-        category=data.category,
-        code_system=data.code_system,
-        code=data.code,
-        display=data.display[:200],
-        value_quantity=data.value_quantity,
-        value_unit=data.value_unit[:40],
-        value_text=data.value_text[:500],
-        effective_at=data.effective_at,
-        performer_institution_id=data.performer_institution_id,
-        source=principal.username,
-        received_at=datetime.now(UTC),
-        payload=payload,
-    )
-    # No flush here: a bundle of results is written in batched INSERTs at commit.
-    session.add(stamp_new(row))
-    audit.record(session, principal, "create", "observation", row.id, resident_id=data.resident_id)
-    return row
+    row = {
+        "id": new_id(),
+        "version": 1,
+        "updated_at": clock.now(),
+        "origin_node": session.info.get("node_id", "local"),
+        "resident_id": data.resident_id,
+        "status": data.status,
+        "category": data.category,
+        "code_system": data.code_system,
+        "code": data.code,
+        "display": data.display[:200],
+        "value_quantity": data.value_quantity,
+        "value_unit": data.value_unit[:40],
+        "value_text": data.value_text[:500],
+        "effective_at": data.effective_at,
+        "performer_institution_id": data.performer_institution_id,
+        "source": principal.username,
+        "received_at": datetime.now(UTC),
+        "payload": payload,
+    }
+    batch.add(session, principal, row)
+    return Received(row["id"], 1, row["updated_at"], payload)
 
 
 SCOPE_CACHE = "results_scope_cache"

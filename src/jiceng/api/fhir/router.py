@@ -6,6 +6,7 @@ from typing import Annotated, Any
 
 import orjson
 from fastapi import APIRouter, Depends, Request, Response
+from fastapi.concurrency import run_in_threadpool
 
 from jiceng.api.deps import DbSession, bearer_principal, public
 from jiceng.api.fhir.capability import capability_statement
@@ -30,10 +31,21 @@ Caller = Annotated[Principal, Depends(fhir_principal)]
 def prune(value: Any) -> Any:
     """Drop empty strings, lists and objects: FHIR forbids them (mappers may produce them)."""
     if isinstance(value, dict):
-        pruned = {k: prune(v) for k, v in value.items()}
-        return {k: v for k, v in pruned.items() if v not in ("", [], {}, None)}
+        out = {}
+        for k, v in value.items():
+            if isinstance(v, dict | list):
+                v = prune(v)
+            if v is not None and v != "" and v != [] and v != {}:
+                out[k] = v
+        return out
     if isinstance(value, list):
-        return [v for v in (prune(v) for v in value) if v not in ("", [], {}, None)]
+        kept = []
+        for v in value:
+            if isinstance(v, dict | list):
+                v = prune(v)
+            if v is not None and v != "" and v != [] and v != {}:
+                kept.append(v)
+        return kept
     return value
 
 
@@ -78,8 +90,9 @@ def metadata(request: Request) -> Response:
 @router.post("")
 async def transaction(request: Request, session: DbSession, principal: Caller) -> Response:
     """A ``transaction`` (atomic) or ``batch`` Bundle."""
-    result = bundle.process(session, principal, await _body(request), dispatch.interact)
-    return respond(200, result)
+    body = await _body(request)
+    # Off the event loop: a bundle of a hundred entries keeps the CPU busy for a while.
+    return await run_in_threadpool(lambda: respond(200, bundle.process(session, principal, body, dispatch.interact)))
 
 
 @router.get("/{resource_type}")

@@ -75,7 +75,7 @@ def _transaction(session: Session, principal: Principal, entries: list[dict[str,
     order = sorted(range(len(entries)), key=lambda i: METHOD_ORDER[entries[i]["request"]["method"]])
     created: dict[str, str] = {}  # fullUrl → "Type/id"
     posts = [i for i in order if entries[i]["request"]["method"] == "POST"]
-    order = [i for i in order if i not in posts]
+    order = [i for i in order if entries[i]["request"]["method"] != "POST"]
     results: dict[int, dict[str, Any]] = {}
     for i in _dependency_order(entries, posts) + order:
         entry = entries[i]
@@ -148,23 +148,28 @@ def _response_entry(status: int, body: dict[str, Any] | None, headers: dict[str,
     return entry
 
 
-def _references(value: Any) -> list[str]:
-    if isinstance(value, dict):
-        found = [value["reference"]] if isinstance(value.get("reference"), str) else []
-        return found + [r for v in value.values() for r in _references(v)]
-    if isinstance(value, list):
-        return [r for v in value for r in _references(v)]
-    return []
+def _references(value: Any, found: list[str] | None = None) -> list[str]:
+    found = [] if found is None else found
+    children = value.values() if isinstance(value, dict) else value if isinstance(value, list) else ()
+    if isinstance(value, dict) and isinstance(value.get("reference"), str):
+        found.append(value["reference"])
+    for child in children:
+        if isinstance(child, dict | list):
+            _references(child, found)
+    return found
 
 
 def _dependency_order(entries: list[dict[str, Any]], posts: list[int]) -> list[int]:
     """Create entries that others reference (by fullUrl) first."""
     by_url = {entries[i].get("fullUrl"): i for i in posts if entries[i].get("fullUrl")}
+    if not by_url:
+        return posts  # nothing to reference inside the bundle: keep the order
     done: list[int] = []
+    seen: set[int] = set()
     visiting: set[int] = set()
 
     def visit(i: int) -> None:
-        if i in done:
+        if i in seen:
             return
         if i in visiting:
             raise invalid("Bundle 内的引用形成循环", "References between bundle entries form a cycle", f"Bundle.entry[{i}]")
@@ -173,6 +178,7 @@ def _dependency_order(entries: list[dict[str, Any]], posts: list[int]) -> list[i
             if ref in by_url:
                 visit(by_url[ref])
         visiting.discard(i)
+        seen.add(i)
         done.append(i)
 
     for i in posts:
@@ -182,11 +188,17 @@ def _dependency_order(entries: list[dict[str, Any]], posts: list[int]) -> list[i
 
 def _resolve(session: Session, principal: Principal, value: Any, created: dict[str, str]) -> Any:
     """Replace bundle-internal and conditional references with ``Type/id``."""
+    if not any(ref in created or ref.startswith("urn:uuid:") or "?" in ref for ref in _references(value)):
+        return value  # only plain references: nothing to replace, no copy
+    return _replace(session, principal, value, created)
+
+
+def _replace(session: Session, principal: Principal, value: Any, created: dict[str, str]) -> Any:
     if isinstance(value, list):
-        return [_resolve(session, principal, v, created) for v in value]
+        return [_replace(session, principal, v, created) if isinstance(v, dict | list) else v for v in value]
     if not isinstance(value, dict):
         return value
-    out = {k: _resolve(session, principal, v, created) for k, v in value.items()}
+    out = {k: _replace(session, principal, v, created) if isinstance(v, dict | list) else v for k, v in value.items()}
     ref = out.get("reference")
     if isinstance(ref, str):
         if ref in created:

@@ -82,30 +82,6 @@ def _village_doctors(db: Database, count: int) -> list[Principal]:
     ]
 
 
-def proposed_scope() -> None:
-    """PostgreSQL experiment (``--proposed-scope``): rewrite each registered scope rule's
-    ``col IN (subquery)`` as ``col = ANY(ARRAY(subquery))``, which lets PostgreSQL combine
-    the rules' indexes (BitmapOr) instead of scanning every resident; measures the change
-    proposed for core.scope in the closing report, without editing shared code."""
-    from sqlalchemy import any_
-    from sqlalchemy.sql import operators
-    from sqlalchemy.sql.elements import BinaryExpression
-
-    from jiceng.core import scope
-
-    def rewrite(rule: Any) -> Any:
-        def rewritten(principal: Principal, columns: Any) -> Any:
-            clause = rule(principal, columns)
-            if isinstance(clause, BinaryExpression) and clause.operator is operators.in_op:
-                return clause.left == any_(func.array(clause.right))
-            return clause
-
-        return rewritten
-
-    for name, rule in list(scope._rules.items()):
-        scope.register_resident_rule(name, rewrite(rule))
-
-
 def _worklists(db: Database, doctors: list[Principal]) -> tuple[list[float], dict[str, int]]:
     latencies, counts = [], {}
     for principal in doctors:
@@ -121,7 +97,6 @@ def main(argv: list[str]) -> dict[str, Any]:
     p = base_parser(__doc__ or "")
     p.add_argument("--repeat", type=int, default=3)
     p.add_argument("--worklists", type=int, default=60)
-    p.add_argument("--proposed-scope", action="store_true", help="also time worklists with the proposed = ANY(ARRAY(...)) scope rules")
     args = p.parse_args(argv)
     query = IndicatorQuery(*PERIOD, level="village")
     with prepared_region(args) as db:
@@ -142,10 +117,6 @@ def main(argv: list[str]) -> dict[str, Any]:
         divisions = {level: len(values["chronic.htn.management_rate"][level]) for level in LEVELS}
         doctors = _village_doctors(db, args.worklists)
         latencies, counts = _worklists(db, doctors)
-        proposed = None
-        if args.proposed_scope and not db.is_sqlite:
-            proposed_scope()
-            proposed, _ = _worklists(db, doctors)
         city = values["chronic.htn.bp_control_rate"]["city"]
     return {
         "scale": args.scale,
@@ -160,6 +131,5 @@ def main(argv: list[str]) -> dict[str, Any]:
         "seconds_per_definition_village_level": {code: round(sec, 3) for code, sec in by_definition.items()},
         "bp_control_rate_city": round(city[0].rate or 0, 4) if city else None,
         "worklist_ms": percentiles(latencies) if latencies else None,
-        "worklist_ms_proposed_scope": percentiles(proposed) if proposed else None,
         "worklist_last_counts": counts,
     }

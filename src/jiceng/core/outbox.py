@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlalchemy import (
     BigInteger,
+    Connection,
     DateTime,
     FetchedValue,
     Index,
@@ -139,7 +140,7 @@ def _append_change_log(session: Session, _context: Any, _instances: Any) -> None
             if obj.id is None:
                 obj.id = new_id()
             obj.version = 1
-            # A record stamped when it was made (see stamp_new) keeps that time.
+            # A record stamped when it was made keeps that time.
             obj.updated_at = obj.updated_at or clock.now()
             obj.origin_node = obj.origin_node or node_id
             session.add(_log_entry(obj, OP_INSERT, None))
@@ -157,16 +158,19 @@ def _append_change_log(session: Session, _context: Any, _instances: Any) -> None
         session.add(_log_entry(obj, OP_DELETE if deleting else OP_UPDATE, changed))
 
 
-def stamp_new(obj: SyncMixin) -> SyncMixin:
-    """Give a new record its id, version and HLC time now, before it is flushed.
+def stamp_row(row: dict[str, Any], node_id: str) -> dict[str, Any]:
+    """Give a new record's row (a dict) its id, version 1, HLC time and origin now."""
+    row.setdefault("id", new_id())
+    row["version"] = 1
+    row["updated_at"] = clock.now()
+    row.setdefault("origin_node", node_id)
+    return row
 
-    For callers that answer with the record before the batch is written (a FHIR bundle of
-    results is inserted in one go at commit).
-    """
-    obj.id = obj.id or new_id()
-    obj.version = 1
-    obj.updated_at = clock.now()
-    return obj
+
+def insert_stamped(target: Session | Connection, model: type[Any], rows: Sequence[dict[str, Any]]) -> None:
+    """INSERT stamped rows and their change-log rows, on the caller's transaction."""
+    target.execute(insert(model), list(rows))
+    target.execute(insert(ChangeLog), list(change_rows(model.__tablename__, rows)))
 
 
 def bulk_insert(session: Session, model: type[Any], rows: Sequence[dict[str, Any]]) -> None:
@@ -178,13 +182,7 @@ def bulk_insert(session: Session, model: type[Any], rows: Sequence[dict[str, Any
     if not rows:
         return
     node_id = session.info.get("node_id", "local")
-    for row in rows:
-        row.setdefault("id", new_id())
-        row["version"] = 1
-        row["updated_at"] = clock.now()
-        row.setdefault("origin_node", node_id)
-    session.execute(insert(model), list(rows))
-    session.execute(insert(ChangeLog), list(change_rows(model.__tablename__, rows)))
+    insert_stamped(session, model, [stamp_row(row, node_id) for row in rows])
 
 
 def change_rows(table_name: str, rows: Iterable[dict[str, Any]]) -> Iterable[dict[str, Any]]:

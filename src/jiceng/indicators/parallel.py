@@ -17,14 +17,12 @@ from __future__ import annotations
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Engine, event, text
 from sqlalchemy.orm import Session
 
 from jiceng.indicators import state
-from jiceng.indicators.models import Period
 from jiceng.indicators.periods import PeriodSpec
 
 SCRATCH = "indicators_scratch_"
@@ -38,8 +36,7 @@ def _statements(session: Session, periods: list[PeriodSpec], slot_map: dict[str,
     for n, period in enumerate(periods):
         found.append([])
         for word, bits in state.words(slot_map).items():
-            rows = state.person_select(session, period, word, bits, None)
-            sql = str(rows.compile(session.get_bind(), compile_kwargs={"literal_binds": True}))
+            sql = state.literal_sql(session, state.person_select(session, period, word, bits, None))
             found[-1].append((f"{SCRATCH}{run}_{n}_{word}", sql))
     return found
 
@@ -84,14 +81,9 @@ def build_periods(session: Session, periods: list[PeriodSpec], slot_map: dict[st
             for future in done:
                 future.result()  # a failure stops the rebuild (its transaction rolls back)
             started = time.perf_counter()
-            for table, _ in tables:
-                touched.add(table)
-                _copy(session, table, report)
-            report.rollups += state.write_all_rollups(session, period.key, slot_map)
-            session.add(Period(key=period.key, start=period.start, end=period.end, open=period.open, built_at=datetime.now(UTC)))
-            session.flush()
-            report.periods.append(period.key)
-            report.seconds[period.key] = round(time.perf_counter() - started, 2)
+            touched.update(table for table, _ in tables)
+            persons = sum(_copy(session, table) for table, _ in tables)
+            state.finish_period(session, period, slot_map, report, persons, started)
     except BaseException:
         pool.shutdown(wait=True, cancel_futures=True)
         _drop(engine, [table for tables in statements for table, _ in tables if table not in touched])
@@ -101,7 +93,7 @@ def build_periods(session: Session, periods: list[PeriodSpec], slot_map: dict[st
     pool.shutdown(wait=True)
 
 
-def _copy(session: Session, table: str, report: Any) -> None:
+def _copy(session: Session, table: str) -> int:
     result = session.execute(text(f"INSERT INTO indicators_person ({', '.join(state.COLUMNS)}) SELECT * FROM {table}"))
-    report.persons += state.count_rows(result)
     session.execute(text(f"DROP TABLE {table}"))
+    return state.count_rows(result)

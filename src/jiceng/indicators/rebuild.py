@@ -104,12 +104,7 @@ def _clear(session: Session, keys: Sequence[str] | None) -> None:
 def build_period(session: Session, period: PeriodSpec, slot_map: dict[str, int], report: RebuildReport, indexed: bool = True) -> None:
     started = time.perf_counter()
     persons = state.insert_persons(session, period, slot_map, indexed=indexed)
-    report.rollups += state.write_all_rollups(session, period.key, slot_map)
-    session.add(Period(key=period.key, start=period.start, end=period.end, open=period.open, built_at=datetime.now(UTC)))
-    session.flush()
-    report.persons += persons
-    report.periods.append(period.key)
-    report.seconds[period.key] = round(time.perf_counter() - started, 2)
+    state.finish_period(session, period, slot_map, report, persons, started)
 
 
 def _analyze(session: Session) -> None:

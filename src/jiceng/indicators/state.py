@@ -4,10 +4,12 @@ so both produce the state the same way."""
 
 from __future__ import annotations
 
+import time
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import (
@@ -29,7 +31,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from jiceng.core.indicators import LEVELS, IndicatorDefinition, catalogue, group_code, members_groups
-from jiceng.indicators.models import BITS_PER_WORD, PersonState, Rollup, Slot
+from jiceng.indicators.models import BITS_PER_WORD, Period, PersonState, Rollup, Slot
 from jiceng.indicators.periods import PeriodSpec
 
 PARENT_LEVEL = {"village": "township", "township": "county", "county": "city"}
@@ -144,7 +146,7 @@ def insert_persons(
         if not postgres or within is not None:
             written += count_rows(session.execute(insert(PersonState).from_select(COLUMNS, rows)))
             continue
-        sql = str(rows.compile(session.get_bind(), compile_kwargs={"literal_binds": True}))
+        sql = literal_sql(session, rows)
         session.execute(text("DROP TABLE IF EXISTS indicators_scratch"))
         session.execute(text(f"CREATE TEMPORARY TABLE indicators_scratch ON COMMIT DROP AS {sql}"))
         order = " ORDER BY 1, 2, 3" if indexed else ""  # in index order when the indexes are kept
@@ -153,6 +155,21 @@ def insert_persons(
         )
         session.execute(text("DROP TABLE indicators_scratch"))
     return written
+
+
+def literal_sql(session: Session, rows: Select[Any]) -> str:
+    """The statement with its values inlined, to run as ``CREATE TABLE … AS``."""
+    return str(rows.compile(session.get_bind(), compile_kwargs={"literal_binds": True}))
+
+
+def finish_period(session: Session, period: PeriodSpec, slot_map: dict[str, int], report: Any, persons: int, started: float) -> None:
+    """After a period's person rows are in: its rollups, its row, and the report's lines."""
+    report.rollups += write_all_rollups(session, period.key, slot_map)
+    session.add(Period(key=period.key, start=period.start, end=period.end, open=period.open, built_at=datetime.now(UTC)))
+    session.flush()
+    report.persons += persons
+    report.periods.append(period.key)
+    report.seconds[period.key] = round(time.perf_counter() - started, 2)
 
 
 def count_rows(result: Any) -> int:

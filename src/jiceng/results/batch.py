@@ -14,11 +14,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection, event, insert
+from sqlalchemy import Connection, event
 from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction
 
-from jiceng.core import audit
-from jiceng.core.outbox import ChangeLog, change_rows
+from jiceng.core import audit, outbox
 from jiceng.core.security import Principal
 from jiceng.results.models import Observation
 
@@ -50,9 +49,7 @@ def write(session: Session) -> None:
 
 
 def _write(connection: Connection, queued: list[tuple[Principal, dict[str, Any]]]) -> None:
-    rows = [row for _, row in queued]
-    connection.execute(insert(Observation), rows)
-    connection.execute(insert(ChangeLog), list(change_rows(Observation.__tablename__, rows)))
+    outbox.insert_stamped(connection, Observation, [row for _, row in queued])
     start = 0
     for end in range(1, len(queued) + 1):  # one audit INSERT per run of the same caller
         if end == len(queued) or queued[end][0] is not queued[start][0]:

@@ -10,10 +10,8 @@ from typing import Any, NamedTuple
 
 from sqlalchemy.orm import Session
 
-from jiceng.core import audit
-from jiceng.core.clock import clock
+from jiceng.core import audit, outbox
 from jiceng.core.errors import ErrorCollector, NotFound
-from jiceng.core.ids import new_id
 from jiceng.core.permissions import grant
 from jiceng.core.security import Principal
 from jiceng.residents import service as residents
@@ -73,11 +71,7 @@ def record(session: Session, principal: Principal, data: ObservationInput, paylo
         errors.add("subject", "unknown_patient", "患者：不存在或不在您的范围内", "Subject: no such patient in your scope")
     errors.raise_if_any()
     assert data.resident_id is not None
-    row = {
-        "id": new_id(),
-        "version": 1,
-        "updated_at": clock.now(),
-        "origin_node": session.info.get("node_id", "local"),
+    fields = {
         "resident_id": data.resident_id,
         "status": data.status,
         "category": data.category,
@@ -93,6 +87,7 @@ def record(session: Session, principal: Principal, data: ObservationInput, paylo
         "received_at": datetime.now(UTC),
         "payload": payload,
     }
+    row = outbox.stamp_row(fields, session.info.get("node_id", "local"))
     batch.add(session, principal, row)
     return Received(row["id"], 1, row["updated_at"], payload)
 

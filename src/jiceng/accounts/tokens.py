@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from jiceng.accounts.identity import aware, principal_for, token_digest, utcnow
+from jiceng.accounts.identity import IDENTITY_COLUMNS, aware, principal_for, token_digest, utcnow
 from jiceng.accounts.models import ApiToken, ClientCredential, User, WebSession
 from jiceng.core import audit
 from jiceng.core.config import get_settings
@@ -37,20 +37,21 @@ def issue_token(session: Session, user: User, name: str = "", hours: int | None 
 
 
 def token_principal(session: Session, token: str, interface: str, client_address: str | None) -> Principal | None:
-    # One round trip: the token and its user together (this runs on every API request).
+    # One round trip: the token and its user's columns together (this runs on every API request).
     row = session.execute(
-        select(ApiToken, User).join(User, User.id == ApiToken.user_id).where(ApiToken.token_hash == token_digest(token))
+        select(ApiToken.revoked_at, ApiToken.expires_at, ApiToken.scopes, *IDENTITY_COLUMNS)
+        .join(User, User.id == ApiToken.user_id)
+        .where(ApiToken.token_hash == token_digest(token))
     ).first()
     if row is None:
         return None
-    found, user = row
-    if found.revoked_at is not None or aware(found.expires_at) <= utcnow():
+    if row.revoked_at is not None or aware(row.expires_at) <= utcnow():
         return None
-    if not user.is_active or user.deleted_at is not None:
+    if not row.is_active or row.deleted_at is not None:
         return None
-    principal = principal_for(user, interface, client_address)
-    if ROLES[user.role].machine and found.scopes:
-        principal = replace(principal, token_scopes=frozenset(found.scopes.split()))
+    principal = principal_for(row, interface, client_address)
+    if ROLES[row.role].machine and row.scopes:
+        principal = replace(principal, token_scopes=frozenset(row.scopes.split()))
     return principal
 
 

@@ -12,7 +12,9 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, Response
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import text
+from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from jiceng import __version__
 from jiceng.api import errors as api_errors
@@ -79,11 +81,13 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.state.settings = settings
     app.state.database = database
     app.state.background = running
+    # FastAPI tries routes in order, each at a cost: machine interfaces first (the most
+    # requests, the tightest latency), pages last. No two of them share a path.
+    for router in FHIR_ROUTERS:
+        app.include_router(router)
     for router in API_ROUTERS:
         app.include_router(router, prefix="/api/v1")
     for router in WEB_ROUTERS:
-        app.include_router(router)
-    for router in FHIR_ROUTERS:
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     _install_errors(app)
@@ -145,11 +149,31 @@ def _is_fhir(request: Request) -> bool:
 
 
 def _install_headers(app: FastAPI) -> None:
-    @app.middleware("http")
-    async def security_headers(request: Request, call_next):  # type: ignore[no-untyped-def]
-        response = await call_next(request)
-        for name, value in SECURITY_HEADERS.items():
-            response.headers.setdefault(name, value)
-        if not request.url.path.startswith(("/static/", "/assets/")):
-            response.headers.setdefault("Cache-Control", "no-store")
-        return response
+    app.add_middleware(SecurityHeaders)
+
+
+class SecurityHeaders:
+    """Adds :data:`SECURITY_HEADERS` (and ``no-store`` outside static assets) to every response.
+
+    A plain ASGI middleware: it only touches the response-start message, where Starlette's
+    ``BaseHTTPMiddleware`` would run each request through an extra task and stream."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        cacheable = scope["path"].startswith(("/static/", "/assets/"))
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                for name, value in SECURITY_HEADERS.items():
+                    headers.setdefault(name, value)
+                if not cacheable:
+                    headers.setdefault("Cache-Control", "no-store")
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)

@@ -4,9 +4,11 @@ and the acting principal, with each endpoint's permission declared once."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Annotated, Any
 
+import anyio.to_thread
+from anyio import CancelScope, CapacityLimiter
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
@@ -23,14 +25,30 @@ def database(request: Request) -> Database:
     return request.app.state.database
 
 
-def db_session(request: Request) -> Iterator[Session]:
+async def db_session(request: Request) -> AsyncIterator[Session]:
     """One unit of work per request: committed after the endpoint returns, rolled
-    back if it raises."""
-    with database(request).unit_of_work() as session:
+    back if it raises.
+
+    Opening it does no I/O (the transaction begins with its first statement), so only
+    the commit or rollback goes to a worker thread, with a limiter of its own so that it
+    never waits behind requests that are themselves waiting for a connection."""
+    work = database(request).unit_of_work()
+    session = work.__enter__()
+    ending = CapacityLimiter(1)
+    try:
         yield session
+    except BaseException as error:
+        with CancelScope(shield=True):
+            await anyio.to_thread.run_sync(work.__exit__, type(error), error, error.__traceback__, limiter=ending)
+        raise
+    with CancelScope(shield=True):
+        await anyio.to_thread.run_sync(work.__exit__, None, None, None, limiter=ending)
 
 
-DbSession = Annotated[Session, Depends(db_session)]
+# "function" scope: the unit of work ends *before* the answer is sent. FastAPI's default
+# would commit after the response went out: a client could be told "saved" about a
+# transaction that then failed, or read before the write it was just acknowledged.
+DbSession = Annotated[Session, Depends(db_session, scope="function")]
 
 
 def client_address(request: Request) -> str | None:
@@ -49,14 +67,16 @@ def bearer_principal(request: Request, session: DbSession) -> Principal:
     return principal
 
 
-def requires(permission: str) -> Callable[..., Principal]:
+def requires(permission: str) -> Callable[..., Awaitable[Principal]]:
     """A dependency that authenticates the caller and checks one permission.
 
     The permission is kept on the dependency so tests can list every endpoint's
     declared permission (see tests/api/test_permission_matrix.py).
     """
 
-    def dependency(principal: Annotated[Principal, Depends(bearer_principal)]) -> Principal:
+    # Pure checks are ``async``: FastAPI runs them on the event loop instead of handing
+    # each to the thread pool (a hand-off per dependency costs more than the check).
+    async def dependency(principal: Annotated[Principal, Depends(bearer_principal)]) -> Principal:
         principal.require(permission)
         return principal
 
@@ -64,7 +84,7 @@ def requires(permission: str) -> Callable[..., Principal]:
     return dependency
 
 
-def signed_in(principal: Annotated[Principal, Depends(bearer_principal)]) -> Principal:
+async def signed_in(principal: Annotated[Principal, Depends(bearer_principal)]) -> Principal:
     """Any signed-in caller (their own profile, password, token)."""
     return principal
 
@@ -73,7 +93,7 @@ signed_in.required_permission = AUTHENTICATED  # type: ignore[attr-defined]
 SignedIn = Annotated[Principal, Depends(signed_in)]
 
 
-def public() -> None:
+async def public() -> None:
     """Marks an endpoint that needs no sign-in (health check, token endpoint)."""
 
 

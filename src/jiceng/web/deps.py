@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hmac
 import secrets
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC
 from pathlib import Path
@@ -94,10 +94,10 @@ def signed_in_context(request: Request, session: DbSession) -> WebContext:
     return WebContext(request, active.principal, active.csrf_token, language(request))
 
 
-def web_requires(permission: str) -> Callable[..., WebContext]:
+def web_requires(permission: str) -> Callable[..., Awaitable[WebContext]]:
     """A page that needs sign-in and one permission (declared for the matrix test)."""
 
-    def dependency(ctx: Annotated[WebContext, Depends(signed_in_context)]) -> WebContext:
+    async def dependency(ctx: Annotated[WebContext, Depends(signed_in_context)]) -> WebContext:
         ctx.principal.require(permission)
         return ctx
 
@@ -105,7 +105,7 @@ def web_requires(permission: str) -> Callable[..., WebContext]:
     return dependency
 
 
-def web_signed_in(ctx: Annotated[WebContext, Depends(signed_in_context)]) -> WebContext:
+async def web_signed_in(ctx: Annotated[WebContext, Depends(signed_in_context)]) -> WebContext:
     return ctx
 
 
@@ -113,7 +113,7 @@ web_signed_in.required_permission = AUTHENTICATED  # type: ignore[attr-defined]
 SignedInPage = Annotated[WebContext, Depends(web_signed_in)]
 
 
-def web_public() -> None:
+async def web_public() -> None:
     """A page anyone may open (sign-in, language switch)."""
 
 

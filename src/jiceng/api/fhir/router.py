@@ -20,7 +20,7 @@ FHIR_ACCESS = "fhir"  # each interaction checks the resource type's own permissi
 router = APIRouter(prefix="/fhir", tags=["FHIR R4"])
 
 
-def fhir_principal(principal: Annotated[Principal, Depends(bearer_principal)]) -> Principal:
+async def fhir_principal(principal: Annotated[Principal, Depends(bearer_principal)]) -> Principal:
     return principal
 
 

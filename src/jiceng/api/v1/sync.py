@@ -6,7 +6,6 @@ from __future__ import annotations
 import gzip
 import shutil
 import uuid
-from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -18,7 +17,7 @@ from starlette.background import BackgroundTask
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import ClientDisconnect
 
-from jiceng.api.deps import bearer_principal, db_session
+from jiceng.api.deps import DbSession, requires
 from jiceng.core.errors import FieldError, ValidationFailed
 from jiceng.core.permissions import Perm
 from jiceng.core.security import Principal
@@ -27,23 +26,8 @@ from jiceng.sync.codec import dumps, loads
 
 router = APIRouter(tags=["sync 同步"])
 
-# The unit of work ends *before* the answer is sent ("function" scope): a node must never
-# hold an acknowledgement for a batch whose transaction could still fail or be killed.
-DbSession = Annotated[Session, Depends(db_session, scope="function")]
-
-
-def requires(permission: str) -> Callable[..., Principal]:
-    """``api.deps.requires``, on the function-scoped session above."""
-
-    def dependency(request: Request, session: DbSession) -> Principal:
-        principal = bearer_principal(request, session)
-        principal.require(permission)
-        return principal
-
-    dependency.required_permission = permission  # type: ignore[attr-defined]
-    return dependency
-
-
+# The unit of work ends *before* the answer is sent (``api.deps.DbSession``): a node must
+# never hold an acknowledgement for a batch whose transaction could still fail or be killed.
 Node = Annotated[Principal, Depends(requires(Perm.SYNC_EXCHANGE))]
 Reader = Annotated[Principal, Depends(requires(Perm.REGISTRY_READ))]
 Manager = Annotated[Principal, Depends(requires(Perm.USERS_MANAGE))]

@@ -26,12 +26,12 @@ class RetainedElements(SyncMixin, Base):
 
 
 def load(session: Session, resource_type: str, record_id: uuid.UUID) -> dict[str, Any]:
-    row = session.scalar(
-        select(RetainedElements).where(
+    elements = session.scalar(
+        select(RetainedElements.elements).where(
             RetainedElements.resource_type == resource_type, RetainedElements.record_id == record_id, RetainedElements.deleted_at.is_(None)
         )
     )
-    return dict(row.elements) if row else {}
+    return dict(elements) if elements else {}
 
 
 def store(session: Session, resource_type: str, record_id: uuid.UUID, elements: dict[str, Any]) -> None:

@@ -4,6 +4,7 @@ resources/s (bundles of 100 Observations)."""
 
 from __future__ import annotations
 
+import os
 import random
 import threading
 import time
@@ -13,9 +14,10 @@ import httpx
 import orjson
 from sqlalchemy import select
 
+from bench._http import latency, load, servers
 from bench.common import parser as base_parser
 from bench.common import percentiles, prepared_region
-from bench.resident_read import _latency, _load, _setup, _start_server
+from bench.resident_read import _setup
 from jiceng.accounts import service as accounts
 from jiceng.core.db import Database
 from jiceng.core.security import Principal
@@ -52,13 +54,13 @@ def _bundle(patient_ids: list[str], size: int) -> bytes:
     return orjson.dumps({"resourceType": "Bundle", "type": "transaction", "entry": entries})
 
 
-def _ingest(base: str, token: str, patient_ids: list[str], clients: int, seconds: float, size: int) -> dict[str, Any]:
+def _ingest(bases: list[str], token: str, patient_ids: list[str], clients: int, seconds: float, size: int) -> dict[str, Any]:
     bundles = [_bundle(patient_ids, size) for _ in range(40)]
     created, errors, latencies = [0], [0], []
     lock = threading.Lock()
     deadline = time.perf_counter() + seconds
 
-    def worker() -> None:
+    def worker(base: str) -> None:
         with httpx.Client(
             base_url=base, headers={"Authorization": f"Bearer {token}", "Content-Type": "application/fhir+json"}, timeout=60
         ) as client:
@@ -73,7 +75,7 @@ def _ingest(base: str, token: str, patient_ids: list[str], clients: int, seconds
                         errors[0] += 1
 
     started = time.perf_counter()
-    threads = [threading.Thread(target=worker) for _ in range(clients)]
+    threads = [threading.Thread(target=worker, args=(bases[i % len(bases)],)) for i in range(clients)]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -94,25 +96,19 @@ def main(argv: list[str]) -> dict[str, Any]:
     p.add_argument("--clients", type=int, default=16)
     p.add_argument("--ingest-clients", type=int, default=4)
     p.add_argument("--seconds", type=float, default=10)
-    p.add_argument("--workers", type=int, default=2)
+    p.add_argument("--workers", type=int, default=os.cpu_count() or 2, help="server processes (default: one per core)")
     args = p.parse_args(argv)
     random.seed(args.seed)
-    with prepared_region(args) as db:
+    with prepared_region(args) as db, servers(db.url, args.workers) as bases:
         token, ids, _initials, numbers = _setup(db)
         lab = _ingest_token(db)
         with db.unit_of_work() as s:
             everywhere = [str(i) for i in s.scalars(select(Resident.id).limit(5000))]
-        server, base = _start_server(db.url, args.workers)
-        try:
-            trivial = _load(base, ["/api/v1/me"], token, args.clients, args.seconds)
-            read = _load(base, [f"/fhir/Patient/{i}" for i in ids], token, args.clients, args.seconds)
-            by_identifier = _latency(
-                base, token, [f"/fhir/Patient?identifier={ID_SYSTEM}|{n}" for n in random.sample(numbers, min(200, len(numbers)))]
-            )
-            ingest = _ingest(base, lab, everywhere, args.ingest_clients, args.seconds, 100)
-        finally:
-            server.terminate()
-            server.wait(timeout=30)
+        trivial = load(bases, ["/api/v1/me"], token, args.clients, args.seconds)
+        read = load(bases, [f"/fhir/Patient/{i}" for i in ids], token, args.clients, args.seconds)
+        identifiers = random.sample(numbers, min(200, len(numbers)))
+        by_identifier = latency(bases[0], token, [f"/fhir/Patient?identifier={ID_SYSTEM}|{n}" for n in identifiers])
+        ingest = _ingest(bases, lab, everywhere, args.ingest_clients, args.seconds, 100)
     return {
         "scale": args.scale,
         "db": args.db,

@@ -1,7 +1,22 @@
 -- wrk script: GET a random path from a file, with a bearer token; print JSON when done.
--- usage: wrk -s bench/paths.lua URL -- PATHS_FILE TOKEN
+-- usage: JICENG_BENCH_PORTS=p1,p2 wrk -t2 -s bench/paths.lua URL -- PATHS_FILE TOKEN
+-- With JICENG_BENCH_PORTS, thread i sends all its connections to the i-th port on
+-- 127.0.0.1 (one server process each), so the load is shared evenly.
 local paths = {}
 local token = ""
+local ports = {}
+local threads = 0
+
+for port in string.gmatch(os.getenv("JICENG_BENCH_PORTS") or "", "%d+") do
+  ports[#ports + 1] = port
+end
+
+function setup(thread)
+  if #ports > 0 then
+    thread.addr = wrk.lookup("127.0.0.1", ports[threads % #ports + 1])[1]
+    threads = threads + 1
+  end
+end
 
 function init(args)
   for line in io.lines(args[1]) do

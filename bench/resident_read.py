@@ -4,36 +4,20 @@ trivial endpoint of the same app (``ratio_to_trivial``) and an unscoped, unaudit
 
 from __future__ import annotations
 
-import json
 import os
 import random
-import shutil
-import socket
-import subprocess
-import sys
-import tempfile
-import time
-from pathlib import Path
 from typing import Any
 
-import httpx
 from sqlalchemy import select
 
+from bench._http import latency, load, servers
 from bench.common import parser as base_parser
-from bench.common import percentiles, prepared_region
+from bench.common import prepared_region
 from jiceng.accounts import service as accounts
 from jiceng.core.db import Database
 from jiceng.core.security import Principal
 from jiceng.registry.models import Institution
 from jiceng.residents.models import Resident
-
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def _setup(db: Database) -> tuple[str, list[str], list[str], list[str]]:
@@ -65,109 +49,19 @@ def _setup(db: Database) -> tuple[str, list[str], list[str], list[str]]:
     return token, ids, initials, numbers
 
 
-def _start_server(db_url: str, workers: int) -> tuple[subprocess.Popen[bytes], str]:
-    port = _free_port()
-    env = {**os.environ, "JICENG_BENCH_URL": db_url, "PYTHONPATH": f"{ROOT}:{ROOT / 'src'}"}
-    command = [
-        sys.executable,
-        "-m",
-        "uvicorn",
-        "bench._server:app_factory",
-        "--factory",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(port),
-        "--workers",
-        str(workers),
-        "--log-level",
-        "warning",
-    ]
-    server = subprocess.Popen(command, env=env, cwd=ROOT)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                return server, base
-        except httpx.HTTPError:
-            time.sleep(0.2)
-    server.kill()
-    raise RuntimeError("server did not start")
-
-
-def _load(base: str, paths: list[str], token: str, concurrency: int, seconds: float) -> dict[str, Any]:
-    """Closed-loop load: wrk (C, from Debian) when installed, else a Python asyncio loader."""
-    if shutil.which("wrk"):
-        return _wrk(base, paths, token, concurrency, seconds)
-    spec = {"base": base, "paths": paths, "headers": {"Authorization": f"Bearer {token}"}, "concurrency": concurrency, "seconds": seconds}
-    out = subprocess.run(
-        [sys.executable, str(ROOT / "bench" / "load.py")], input=json.dumps(spec).encode(), capture_output=True, check=True
-    )
-    raw = json.loads(out.stdout)
-    return {"requests_per_s": round(raw["requests"] / raw["seconds"], 1), "errors": raw["errors"], **percentiles(raw["samples"])}
-
-
-def _wrk(base: str, paths: list[str], token: str, concurrency: int, seconds: float) -> dict[str, Any]:
-    with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as handle:
-        handle.write("\n".join(paths))
-    # A short warm-up, then the measured run; wrk uses one thread per core.
-    warm = ["wrk", "-t1", f"-c{concurrency}", "-d2s", "-s", str(ROOT / "bench" / "paths.lua"), base, "--", handle.name, token]
-    subprocess.run(warm, capture_output=True, check=True)
-    command = [
-        "wrk",
-        "-t2",
-        f"-c{concurrency}",
-        f"-d{int(seconds)}s",
-        "--timeout",
-        "10s",
-        "-s",
-        str(ROOT / "bench" / "paths.lua"),
-        base,
-        "--",
-        handle.name,
-        token,
-    ]
-    out = subprocess.run(command, capture_output=True, check=True, text=True).stdout
-    raw = json.loads(out.strip().splitlines()[-1])
-    Path(handle.name).unlink()
-    return {
-        "requests_per_s": round(raw["requests"] / raw["seconds"], 1),
-        "errors": raw["errors"],
-        **{k: raw[k] for k in ("p50_ms", "p95_ms", "p99_ms", "mean_ms")},
-        "load": "wrk",
-    }
-
-
-def _latency(base: str, token: str, paths: list[str]) -> dict[str, float]:
-    samples = []
-    with httpx.Client(base_url=base, headers={"Authorization": f"Bearer {token}"}) as client:
-        for path in paths:
-            started = time.perf_counter()
-            response = client.get(path)
-            samples.append((time.perf_counter() - started) * 1000)
-            assert response.status_code == 200, response.text
-    return percentiles(samples)
-
-
 def main(argv: list[str]) -> dict[str, Any]:
     p = base_parser("Resident record read under concurrent load")
     p.add_argument("--clients", type=int, default=16)
     p.add_argument("--seconds", type=float, default=10)
-    p.add_argument("--workers", type=int, default=2)
+    p.add_argument("--workers", type=int, default=os.cpu_count() or 2, help="server processes (default: one per core)")
     args = p.parse_args(argv)
-    with prepared_region(args) as db:
+    with prepared_region(args) as db, servers(db.url, args.workers) as bases:
         token, ids, initials, numbers = _setup(db)
-        server, base = _start_server(db.url, args.workers)
-        try:
-            trivial = _load(base, ["/api/v1/me"], token, args.clients, args.seconds)
-            read = _load(base, [f"/api/v1/residents/{i}" for i in ids], token, args.clients, args.seconds)
-            unscoped = _load(base, [f"/bench/unscoped-resident/{i}" for i in ids], token, args.clients, args.seconds)
-            by_initials = _latency(base, token, [f"/api/v1/residents?q={q}" for q in random.sample(initials, min(200, len(initials)))])
-            by_id = _latency(base, token, [f"/api/v1/residents?q={q}" for q in random.sample(numbers, min(200, len(numbers)))])
-        finally:
-            server.terminate()
-            server.wait(timeout=30)
+        trivial = load(bases, ["/api/v1/me"], token, args.clients, args.seconds)
+        read = load(bases, [f"/api/v1/residents/{i}" for i in ids], token, args.clients, args.seconds)
+        unscoped = load(bases, [f"/bench/unscoped-resident/{i}" for i in ids], token, args.clients, args.seconds)
+        by_initials = latency(bases[0], token, [f"/api/v1/residents?q={q}" for q in random.sample(initials, min(200, len(initials)))])
+        by_id = latency(bases[0], token, [f"/api/v1/residents?q={q}" for q in random.sample(numbers, min(200, len(numbers)))])
     return {
         "scale": args.scale,
         "db": args.db,

@@ -1,4 +1,5 @@
-"""A small closed-loop HTTP load generator (asyncio + httpx), run in its own process."""
+"""A small closed-loop HTTP load generator (asyncio + httpx), run in its own process when
+wrk is not installed; client *i* talks to server ``bases[i % len(bases)]``."""
 
 from __future__ import annotations
 
@@ -22,13 +23,14 @@ async def _client(base: str, paths: list[str], headers: dict[str, str], deadline
                 errors.append(response.status_code)
 
 
-async def run(base: str, paths: list[str], headers: dict[str, str], concurrency: int, seconds: float) -> dict[str, object]:
-    await _warm(base, paths, headers)
+async def run(bases: list[str], paths: list[str], headers: dict[str, str], concurrency: int, seconds: float) -> dict[str, object]:
+    for base in bases:
+        await _warm(base, paths, headers)
     samples: list[float] = []
     errors: list[int] = []
     started = time.perf_counter()
     deadline = started + seconds
-    await asyncio.gather(*(_client(base, paths, headers, deadline, samples, errors) for _ in range(concurrency)))
+    await asyncio.gather(*(_client(bases[i % len(bases)], paths, headers, deadline, samples, errors) for i in range(concurrency)))
     elapsed = time.perf_counter() - started
     return {"requests": len(samples), "seconds": elapsed, "samples": samples, "errors": len(errors)}
 
@@ -41,5 +43,5 @@ async def _warm(base: str, paths: list[str], headers: dict[str, str]) -> None:
 
 if __name__ == "__main__":
     spec = json.loads(sys.stdin.read())
-    result = asyncio.run(run(spec["base"], spec["paths"], spec["headers"], spec["concurrency"], spec["seconds"]))
+    result = asyncio.run(run(spec["bases"], spec["paths"], spec["headers"], spec["concurrency"], spec["seconds"]))
     print(json.dumps(result))

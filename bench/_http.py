@@ -55,6 +55,12 @@ def _wait_healthy(base: str) -> None:
     raise RuntimeError(f"server at {base} did not start")
 
 
+def default_server_count(clients: int) -> int:
+    """One per core, at most, and a number that shares ``clients`` evenly."""
+    cores = os.cpu_count() or 1
+    return max(n for n in range(1, min(cores, clients) + 1) if clients % n == 0)
+
+
 @contextmanager
 def servers(db_url: str, count: int) -> Iterator[list[str]]:
     """``count`` server processes; yields their base URLs."""

@@ -4,7 +4,6 @@ resources/s (bundles of 100 Observations)."""
 
 from __future__ import annotations
 
-import os
 import random
 import threading
 import time
@@ -14,7 +13,7 @@ import httpx
 import orjson
 from sqlalchemy import select
 
-from bench._http import latency, load, servers
+from bench._http import default_server_count, latency, load, servers
 from bench.common import parser as base_parser
 from bench.common import percentiles, prepared_region
 from bench.resident_read import _setup
@@ -96,8 +95,9 @@ def main(argv: list[str]) -> dict[str, Any]:
     p.add_argument("--clients", type=int, default=16)
     p.add_argument("--ingest-clients", type=int, default=4)
     p.add_argument("--seconds", type=float, default=10)
-    p.add_argument("--workers", type=int, default=os.cpu_count() or 2, help="server processes (default: one per core)")
+    p.add_argument("--workers", type=int, default=None, help="server processes (default: one per core)")
     args = p.parse_args(argv)
+    args.workers = args.workers or default_server_count(args.clients)
     random.seed(args.seed)
     with prepared_region(args) as db, servers(db.url, args.workers) as bases:
         token, ids, _initials, numbers = _setup(db)

@@ -4,13 +4,12 @@ trivial endpoint of the same app (``ratio_to_trivial``) and an unscoped, unaudit
 
 from __future__ import annotations
 
-import os
 import random
 from typing import Any
 
 from sqlalchemy import select
 
-from bench._http import latency, load, servers
+from bench._http import default_server_count, latency, load, servers
 from bench.common import parser as base_parser
 from bench.common import prepared_region
 from jiceng.accounts import service as accounts
@@ -53,8 +52,9 @@ def main(argv: list[str]) -> dict[str, Any]:
     p = base_parser("Resident record read under concurrent load")
     p.add_argument("--clients", type=int, default=16)
     p.add_argument("--seconds", type=float, default=10)
-    p.add_argument("--workers", type=int, default=os.cpu_count() or 2, help="server processes (default: one per core)")
+    p.add_argument("--workers", type=int, default=None, help="server processes (default: one per core)")
     args = p.parse_args(argv)
+    args.workers = args.workers or default_server_count(args.clients)
     with prepared_region(args) as db, servers(db.url, args.workers) as bases:
         token, ids, initials, numbers = _setup(db)
         trivial = load(bases, ["/api/v1/me"], token, args.clients, args.seconds)

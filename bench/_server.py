@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import uuid
+from pathlib import Path
 
 from fastapi import FastAPI
 
@@ -17,7 +18,9 @@ from jiceng.residents.schemas import ResidentDetail
 
 
 def app_factory() -> FastAPI:
-    settings = Settings(database_url=os.environ["JICENG_BENCH_URL"], data_dir=os.environ.get("JICENG_BENCH_DATA", "/tmp/jiceng-bench"))
+    settings = Settings(
+        database_url=os.environ["JICENG_BENCH_URL"], data_dir=Path(os.environ.get("JICENG_BENCH_DATA", "/tmp/jiceng-bench"))
+    )
     app = create_app(settings)
 
     @app.get("/bench/unscoped-resident/{resident_id}", include_in_schema=False)

@@ -27,7 +27,7 @@ ID_SYSTEM = "http://jiceng.org/fhir/sid/cn-resident-id-number"
 
 def _ingest_token(db: Database) -> str:
     with db.unit_of_work() as s:
-        user = s.scalars(select(accounts.User).where(accounts.User.username == "bench_lab")).first()  # type: ignore[attr-defined]
+        user = s.scalars(select(accounts.User).where(accounts.User.username == "bench_lab")).first()
         if user is None:
             user = accounts.create_user(
                 s, Principal.console_operator(), username="bench_lab", password=accounts.generate_password(), role="integration_client"

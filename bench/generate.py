@@ -24,7 +24,7 @@ def _raw_copy_seconds(source: Database, postgres_url: str) -> float:
         cursor = conn.connection.cursor()
         for table in (t for t in Base.metadata.sorted_tables if t.name in existing):
             buffer = io.BytesIO()
-            with cursor.copy(f'COPY "{table.name}" TO STDOUT (FORMAT binary)') as copy:  # type: ignore[attr-defined]
+            with cursor.copy(f'COPY "{table.name}" TO STDOUT (FORMAT binary)') as copy:
                 for chunk in copy:
                     buffer.write(chunk)
             dumps.append((table.name, buffer.getvalue()))
@@ -35,7 +35,7 @@ def _raw_copy_seconds(source: Database, postgres_url: str) -> float:
         with target.engine.begin() as conn:
             cursor = conn.connection.cursor()
             for name, data in dumps:
-                with cursor.copy(f'COPY "{name}" FROM STDIN (FORMAT binary)') as copy:  # type: ignore[attr-defined]
+                with cursor.copy(f'COPY "{name}" FROM STDIN (FORMAT binary)') as copy:
                     copy.write(data)
         return time.perf_counter() - started
 

@@ -24,7 +24,7 @@ def _setup(db: Database) -> tuple[str, list[str], list[str], list[str]]:
     with db.unit_of_work() as s:
         hospital = s.scalars(select(Institution).where(Institution.kind == "township_hospital").order_by(Institution.code)).first()
         assert hospital is not None
-        user = s.scalars(select(accounts.User).where(accounts.User.username == "bench_gp")).first()  # type: ignore[attr-defined]
+        user = s.scalars(select(accounts.User).where(accounts.User.username == "bench_gp")).first()
         if user is None:
             user = accounts.create_user(
                 s,

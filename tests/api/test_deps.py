@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -15,13 +16,13 @@ from jiceng.core.db import Database
 from tests.factories import PASSWORD, Region
 
 
-def _recording(app: Any, log: list[str]) -> Any:
-    """The app, noting when each response starts going out."""
+def _recording(app: Any, log: list[str], describe: Callable[[int], str] = lambda status: f"response {status}") -> Any:
+    """The app, noting in ``log`` (as ``describe`` puts it) when each response starts going out."""
 
     async def wrapper(scope: Any, receive: Any, send: Any) -> None:
         async def noting(message: Any) -> None:
             if message["type"] == "http.response.start":
-                log.append(f"response {message['status']}")
+                log.append(describe(message["status"]))
             await send(message)
 
         await app(scope, receive, noting)
@@ -39,16 +40,11 @@ def test_the_transaction_commits_before_the_response_is_sent(database: Database,
     app = create_app(Settings(data_dir=tmp_path, database_url=database.url), database)
     before = _tokens(database)
 
-    async def wrapper(scope: Any, receive: Any, send: Any) -> None:
-        async def noting(message: Any) -> None:
-            if message["type"] == "http.response.start":
-                # Another connection, as the client's next request would use.
-                log.append(f"response {message['status']} with {_tokens(database) - before} new token(s) committed")
-            await send(message)
+    def describe(status: int) -> str:
+        # Counted on another connection, as the client's next request would use.
+        return f"response {status} with {_tokens(database) - before} new token(s) committed"
 
-        await app(scope, receive, noting)
-
-    with TestClient(wrapper) as client:
+    with TestClient(_recording(app, log, describe)) as client:
         response = client.post("/api/v1/auth/token", json={"username": "doctor_a", "password": PASSWORD})
     assert response.status_code == 200, response.text
     # A client that holds the answer can use its token at once, on any connection.

@@ -110,26 +110,25 @@ def record(
 
     A plain INSERT rather than an ORM object: every request writes one (reads too), and
     the unit of work's bookkeeping cost more than the statement."""
-    row = {"id": new_id(), **_fields(principal, datetime.now(UTC), action, object_type, object_id, resident_id, detail)}
-    session.connection().execute(insert(AuditEvent), row)
+    session.connection().execute(
+        insert(AuditEvent), _row(principal, datetime.now(UTC), action, object_type, object_id, resident_id, detail)
+    )
 
 
 def record_many(
     connection: Connection, principal: Principal, action: str, object_type: str, objects: Sequence[tuple[object, uuid.UUID | None]]
 ) -> None:
     """Append one event per ``(object id, resident id)`` in a single INSERT on the caller's
-    transaction (its session's connection): the events :func:`record` would add one by one,
+    transaction (its session's connection): the events :func:`record` would insert one by one,
     for a batch of writes."""
     if not objects:
         return
     at = datetime.now(UTC)
-    rows = [
-        {"id": new_id(), **_fields(principal, at, action, object_type, object_id, resident_id, None)} for object_id, resident_id in objects
-    ]
+    rows = [_row(principal, at, action, object_type, object_id, resident_id, None) for object_id, resident_id in objects]
     connection.execute(insert(AuditEvent), rows)
 
 
-def _fields(
+def _row(
     principal: Principal,
     at: datetime,
     action: str,
@@ -139,6 +138,7 @@ def _fields(
     detail: dict[str, Any] | None,
 ) -> dict[str, Any]:
     return {
+        "id": new_id(),
         "at": at,
         "username": principal.username,
         "user_id": principal.user_id,

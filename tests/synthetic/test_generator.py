@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import gc
 from collections import Counter
 from datetime import date
 
+import pytest
 from sqlalchemy import func, select
 
 from jiceng.core.db import Database
@@ -14,6 +16,7 @@ from jiceng.core.validators import check_id_number, id_birth_date, id_sex
 from jiceng.registry.models import Institution, Staff
 from jiceng.residents.models import Household, Resident
 from jiceng.residents.pinyin import name_keys
+from jiceng.synthetic import run
 from jiceng.synthetic.run import generate
 
 TODAY = date(2026, 11, 22)
@@ -85,3 +88,22 @@ def test_institutions_and_staff(database: Database) -> None:
         kinds = Counter(s.scalars(select(Institution.kind)))
         assert kinds["village_clinic"] == 20 and kinds["township_hospital"] == 1 and kinds["county_general"] == 1
         assert s.scalar(select(func.count()).select_from(Staff)) > 40
+
+
+def test_cycle_collector_paused_during_the_run_and_restored(database: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    seen: list[bool] = []
+    spy = run._Registered(99, "spy", lambda _ctx: seen.append(gc.isenabled()))
+    monkeypatch.setattr(run, "_steps", [*run._steps, spy])
+    assert gc.isenabled()
+    generate(database, "village", 1, today=TODAY)
+    assert seen == [False]
+    assert gc.isenabled()
+
+
+def test_collector_left_off_when_it_was_off(database: Database) -> None:
+    gc.disable()
+    try:
+        generate(database, "village", 1, today=TODAY)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

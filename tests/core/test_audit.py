@@ -105,3 +105,15 @@ def test_sealing_is_idempotent(database: Database) -> None:
     with database.unit_of_work() as s:
         assert audit.seal(s) == 0
         assert sorted(e.seq for e in s.scalars(select(AuditEvent))) == [1, 2, 3]
+
+
+def test_search_shows_events_sealed_after_the_session_loaded_them(database: Database) -> None:
+    # Sealing writes with plain UPDATEs: events this session already holds must be re-read.
+    principal = Principal(username="doc", role="village_doctor")
+    admin = Principal(username="root", role="system_admin")
+    with database.unit_of_work() as s:
+        audit.record(s, principal, "view", "resident", "r1")
+        (held,) = s.scalars(select(AuditEvent)).all()
+        assert held.seq is None
+        (found,) = audit.search(s, admin, audit.AuditFilter(username="doc"))
+        assert found.seq == 1 and found.hash and found.prev_hash == audit.GENESIS

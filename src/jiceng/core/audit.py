@@ -246,7 +246,8 @@ def verify_chain(session: Session, batch: int = 5000) -> ChainReport:
     """Recompute every hash in order; report the first break (callers :func:`seal` first)."""
     prev_hash, expected_seq, checked, last_seq = GENESIS, 1, 0, 0
     while True:
-        rows = session.scalars(select(AuditEvent).where(AuditEvent.seq > last_seq).order_by(AuditEvent.seq).limit(batch)).all()
+        stmt = select(AuditEvent).where(AuditEvent.seq > last_seq).order_by(AuditEvent.seq).limit(batch)
+        rows = session.scalars(stmt.execution_options(populate_existing=True)).all()
         if not rows:
             break
         for entry in rows:
@@ -299,7 +300,9 @@ def _query(session: Session, filters: AuditFilter, before_seq: int | None, limit
         stmt = stmt.where(AuditEvent.at < filters.until)
     if before_seq:
         stmt = stmt.where(AuditEvent.seq < before_seq)
-    return list(session.scalars(stmt.order_by(AuditEvent.seq.desc()).limit(max(1, min(limit, 1000)))))
+    # Re-read events the session already holds: sealing writes their chain fields with plain UPDATEs.
+    stmt = stmt.order_by(AuditEvent.seq.desc()).limit(max(1, min(limit, 1000))).execution_options(populate_existing=True)
+    return list(session.scalars(stmt))
 
 
 def resident_events(session: Session, resident_id: uuid.UUID, limit: int = 200) -> list[AuditEvent]:

@@ -7,7 +7,7 @@ from collections import Counter
 from datetime import date
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, inspect, select
 
 from jiceng.core.db import Database
 from jiceng.core.errors import ErrorCollector
@@ -17,6 +17,7 @@ from jiceng.registry.models import Institution, Staff
 from jiceng.residents.models import Household, Resident
 from jiceng.residents.pinyin import name_keys
 from jiceng.synthetic import run
+from jiceng.synthetic.loader import BulkLoader, synthetic_uuid7
 from jiceng.synthetic.run import generate
 
 TODAY = date(2026, 11, 22)
@@ -107,3 +108,43 @@ def test_collector_left_off_when_it_was_off(database: Database) -> None:
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def _index_names(db_session: object, table: str) -> set[str]:
+    return {str(i["name"]) for i in inspect(db_session.connection()).get_indexes(table)}  # type: ignore[attr-defined]
+
+
+def test_later_steps_read_the_foundation_with_its_indexes(database: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The foundation's indexes are built once, before the later steps, which query
+    residents by village; they are not dropped again while those steps load."""
+    seen: list[set[str]] = []
+    spy = run._Registered(99, "spy", lambda ctx: seen.append(_index_names(ctx.session, "resident")))
+    monkeypatch.setattr(run, "_steps", [*run._steps, spy])
+    generate(database, "village", 1, today=TODAY)
+    assert {"ix_resident_village_name", "ix_resident_village_initials", "ix_resident_household"} <= seen[0]
+
+
+def test_every_index_exists_after_generation(database: Database) -> None:
+    generate(database, "village", 1, today=TODAY)
+    with database.unit_of_work() as s:
+        for table in (ChangeLog.__table__, Resident.__table__, Household.__table__):
+            declared = {str(i.name) for i in table.indexes}
+            assert declared and declared <= _index_names(s, table.name)
+
+
+def test_loader_takes_rows_that_leave_optional_columns_out(database: Database) -> None:
+    """A column a row leaves out is stored as NULL, whichever rows come first."""
+    with database.unit_of_work() as s:
+        loader = BulkLoader(s)
+        full = {
+            "id": synthetic_uuid7(1, 1),
+            "household_number": "H1",
+            "village_code": "411202001001",
+            "address": "一号",
+            "head_resident_id": None,
+        }
+        partial = {k: v for k, v in full.items() if k != "head_resident_id"} | {"id": synthetic_uuid7(2, 1), "household_number": "H2"}
+        assert loader.load(Household, [partial, full]) == 2
+    with database.unit_of_work() as s:
+        stored = {str(n): h for n, h in s.execute(select(Household.household_number, Household.head_resident_id))}
+        assert stored == {"H1": None, "H2": None}

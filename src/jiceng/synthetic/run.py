@@ -17,9 +17,10 @@ from datetime import date
 from sqlalchemy import func, select
 
 from jiceng.core import audit
-from jiceng.core.db import Database
+from jiceng.core.db import Base, Database
 from jiceng.core.discovery import submodules
 from jiceng.core.errors import Conflict
+from jiceng.core.outbox import ChangeLog
 from jiceng.core.security import Principal
 from jiceng.registry.models import Division
 from jiceng.synthetic.context import GenerationContext
@@ -84,6 +85,23 @@ def _run_steps(ctx: GenerationContext, steps: list[_Registered], step_seconds: d
         ctx.progress(registered.name, 1, 1)
 
 
+def _run_all_steps(ctx: GenerationContext, step_seconds: dict[str, float]) -> None:
+    """Foundation data first, indexed and analysed, because later steps query residents.
+
+    Each table's indexes are built once: the later steps only read the foundation's tables,
+    and the change log, which every step writes and none reads, is indexed at the very end."""
+    log = ChangeLog.__tablename__
+    everything = {t.name for t in Base.metadata.sorted_tables}
+    with deferred_indexes(ctx.session, {log}):
+        with deferred_indexes(ctx.session, everything - {log}):
+            _run_steps(ctx, [s for s in _steps if s.order < FOUNDATION_ORDER], step_seconds)
+        analyze(ctx.session)
+        foundation = set(ctx.loader.counts)
+        with deferred_indexes(ctx.session, everything - foundation - {log}):
+            _run_steps(ctx, [s for s in _steps if s.order >= FOUNDATION_ORDER], step_seconds)
+    analyze(ctx.session)
+
+
 @contextmanager
 def _no_cycle_collection() -> Iterator[None]:
     """Pause Python's cycle collector for the run. The generator allocates millions of
@@ -119,13 +137,7 @@ def generate(
             )
         loader = BulkLoader(session)
         ctx = GenerationContext(session, scale, seed, today or date.today(), random.Random(seed), loader, progress or (lambda *_: None))
-        # Foundation data first, indexed and analysed, because later steps query residents.
-        with deferred_indexes(session):
-            _run_steps(ctx, [s for s in _steps if s.order < FOUNDATION_ORDER], step_seconds)
-        analyze(session)
-        with deferred_indexes(session):
-            _run_steps(ctx, [s for s in _steps if s.order >= FOUNDATION_ORDER], step_seconds)
-        analyze(session)
+        _run_all_steps(ctx, step_seconds)
         step_seconds["indexes_and_statistics"] = round(time.perf_counter() - started - sum(step_seconds.values()), 2)
         audit.record(
             session, Principal.console_operator(), "generate", "synthetic", scale_name, detail={"seed": seed, "rows": loader.counts}

@@ -152,3 +152,33 @@ def test_out_of_scope_signing_is_not_found(database: Database) -> None:
         far = resident(s, village_code=VILLAGE_C)
     with database.unit_of_work() as s, pytest.raises(NotFound):
         sign(s, world, far.id, principal=world.principal("doctor_a"))
+
+
+def test_a_scope_built_earlier_follows_the_date(database: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Scoped statements are reused across days (built once per principal): the contract's
+    end and the card access's expiry are compared with the time the query runs."""
+    world = build_world(database)
+    _alliance(database, world)
+    with database.unit_of_work() as s:
+        far = resident(s, name="远方", village_code=VILLAGE_C)
+        contract = sign(s, world, far.id)
+        far_id, ended_on = far.id, contract.ended_on
+    token = _token(database, world, far_id)
+    teamdoc, specialist = world.principal("teamdoc"), world.principal("specialist")
+    with database.unit_of_work() as s:
+        assert card.scan_card(s, specialist, token).ok
+    with database.unit_of_work() as s:
+        assert residents.get_resident(s, teamdoc, far_id).name == "远方"
+        assert residents.get_resident(s, specialist, far_id).name == "远方"
+    monkeypatch.setattr("jiceng.core.scope.local_today", lambda: ended_on + timedelta(days=1))
+
+    class Later(datetime):
+        @classmethod
+        def now(cls, tz: Any = None) -> Any:
+            return datetime.now(tz) + timedelta(days=2)
+
+    monkeypatch.setattr("jiceng.core.scope.datetime", Later)
+    with database.unit_of_work() as s:
+        for principal in (teamdoc, specialist):
+            with pytest.raises(NotFound):
+                residents.get_resident(s, principal, far_id)

@@ -15,16 +15,14 @@ team; a card scan gives the scanning user a few hours' access to one resident.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import or_, select
 
 from jiceng.contracts.codes import LIVE_STATUSES
 from jiceng.contracts.models import CardAccess, Contract, TeamMember
-from jiceng.core.clock import local_today
 from jiceng.core.permissions import Perm, ScopeKind, grant
-from jiceng.core.scope import ResidentColumns, in_subquery, register_resident_rule
+from jiceng.core.scope import ResidentColumns, in_subquery, now_param, register_resident_rule, today_param
 from jiceng.core.security import Principal
 
 READ = "contracts.read"
@@ -58,7 +56,7 @@ def team_rule(principal: Principal, columns: ResidentColumns) -> Any:
     """Residents with a live contract to a team the principal's staff record belongs to."""
     if principal.staff_id is None or principal.scope not in RULE_SCOPES:
         return None
-    today = local_today()
+    today = today_param()
     contracted = (
         select(Contract.resident_id)
         .join(TeamMember, TeamMember.team_id == Contract.team_id)
@@ -81,7 +79,7 @@ def card_rule(principal: Principal, columns: ResidentColumns) -> Any:
     granted = select(CardAccess.resident_id).where(
         CardAccess.user_id == principal.user_id,
         CardAccess.deleted_at.is_(None),
-        CardAccess.expires_at > datetime.now(UTC),
+        CardAccess.expires_at > now_param(),
     )
     return in_subquery(columns.id, granted)
 

@@ -8,11 +8,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, func, select, update
+from sqlalchemy import ColumnElement, Select, bindparam, func, select, update
 from sqlalchemy.orm import Session
 
 from jiceng.core.db import PREFIX_END
-from jiceng.core.scope import ResidentColumns, resident_scope
+from jiceng.core.scope import ResidentColumns, cached_per_principal, resident_scope
 from jiceng.core.security import Principal
 from jiceng.residents.models import Household, RecordNumberCounter, Resident
 from jiceng.residents.pinyin import looks_like_pinyin
@@ -24,9 +24,15 @@ def scope_clause(principal: Principal) -> ColumnElement[bool]:
     return resident_scope(principal, COLUMNS)
 
 
+@cached_per_principal
 def readable(principal: Principal) -> Select:
     """Live residents the principal may see (Polar's "readable statement")."""
     return select(Resident).where(Resident.deleted_at.is_(None), scope_clause(principal))
+
+
+@cached_per_principal
+def _readable_by_id(principal: Principal) -> Select:
+    return readable(principal).where(Resident.id == bindparam("resident_id"))
 
 
 def readable_columns(principal: Principal) -> Select:
@@ -50,7 +56,7 @@ def readable_columns(principal: Principal) -> Select:
 
 
 def get(session: Session, principal: Principal, resident_id: uuid.UUID) -> Resident | None:
-    return session.scalar(readable(principal).where(Resident.id == resident_id))
+    return session.scalar(_readable_by_id(principal), {"resident_id": resident_id})
 
 
 def get_many(session: Session, principal: Principal, resident_ids: Sequence[uuid.UUID]) -> Sequence[Resident]:

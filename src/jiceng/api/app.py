@@ -21,6 +21,7 @@ from jiceng.api import errors as api_errors
 from jiceng.api import v1
 from jiceng.api.deps import public
 from jiceng.api.fhir import router as fhir_router
+from jiceng.api.routing import SegmentGuard
 from jiceng.core import audit, background
 from jiceng.core.config import Settings, get_settings
 from jiceng.core.db import Database
@@ -83,12 +84,13 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.state.background = running
     # FastAPI tries routes in order, each at a cost: machine interfaces first (the most
     # requests, the tightest latency), pages last. No two of them share a path.
+    # Each through a guard that skips all its routes at once for other paths (api.routing).
     for router in FHIR_ROUTERS:
-        app.include_router(router)
+        app.include_router(SegmentGuard(router))
     for router in API_ROUTERS:
-        app.include_router(router, prefix="/api/v1")
+        app.include_router(SegmentGuard(router, "/api/v1"))
     for router in WEB_ROUTERS:
-        app.include_router(router)
+        app.include_router(SegmentGuard(router))
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     _install_errors(app)
     _install_headers(app)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 from jiceng.core.discovery import INTERFACE_PACKAGES, domain_packages
@@ -93,4 +94,16 @@ def test_no_reaching_through_a_service_to_a_repository() -> None:
                 and node.value.id in domain_packages()
             ):
                 offenders.append(f"{path.relative_to(SRC)}:{node.lineno} uses {node.value.id}.{node.attr}")
+    assert offenders == []
+
+
+def test_driver_cursors_come_only_from_core_durability() -> None:
+    """A driver cursor bypasses the engine's events, which decide whether a commit may skip
+    waiting for the disk (ADR 0010): ``core.durability.raw_cursor`` marks its transaction."""
+    pattern = re.compile(r"\.connection\.cursor\(")
+    offenders = [
+        str(path.relative_to(SRC))
+        for path in sorted(SRC.rglob("*.py"))
+        if path != SRC / "core" / "durability.py" and pattern.search(path.read_text())
+    ]
     assert offenders == []

@@ -59,7 +59,7 @@ background.register("audit_sealer", audit.sealer_factory)
 
 def create_app(settings: Settings | None = None, database: Database | None = None) -> FastAPI:
     settings = settings or get_settings()
-    database = database or Database(settings.resolved_database_url())
+    database = database or Database(settings.resolved_database_url(), settings.durable_view_audit)
     running = background.services(settings, database)
 
     @asynccontextmanager

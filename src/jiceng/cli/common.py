@@ -21,7 +21,8 @@ err_console = Console(stderr=True)
 
 
 def database(url: str | None = None) -> Database:
-    return Database(url or get_settings().resolved_database_url())
+    settings = get_settings()
+    return Database(url or settings.resolved_database_url(), settings.durable_view_audit)
 
 
 def acting_principal(session: Session, username: str | None) -> Principal:

@@ -33,6 +33,9 @@ class Settings(BaseSettings):
     default_language: str = "zh"
     login_max_failures: int = 5
     login_lockout_minutes: int = 15
+    # PostgreSQL: a transaction whose only write is its audit event (a read) commits without
+    # waiting for the disk unless this is set (docs/decisions/0010).
+    durable_view_audit: bool = False
 
     def resolved_database_url(self) -> str:
         if self.database_url:

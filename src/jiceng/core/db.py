@@ -16,6 +16,8 @@ from sqlalchemy import MetaData, String, create_engine, event, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 
+from jiceng.core import durability
+
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -66,7 +68,9 @@ def _begin_immediate(connection: Any) -> None:
     connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-def make_engine(url: str, **kwargs: Any) -> Engine:
+def make_engine(url: str, durable_view_audit: bool = False, **kwargs: Any) -> Engine:
+    """``durable_view_audit``: on PostgreSQL, let transactions whose only writes are audit
+    events wait for the disk too (``core.durability``)."""
     url = normalize_url(url)
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"check_same_thread": False}, **kwargs)
@@ -76,15 +80,18 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     kwargs.setdefault("pool_size", 10)
     kwargs.setdefault("max_overflow", 20)
     kwargs.setdefault("pool_pre_ping", True)
-    return create_engine(url, **kwargs)
+    engine = create_engine(url, **kwargs)
+    if not durable_view_audit:
+        durability.install(engine)
+    return engine
 
 
 class Database:
     """An engine plus a session factory; one per process and database."""
 
-    def __init__(self, url: str, **engine_kwargs: Any) -> None:
+    def __init__(self, url: str, durable_view_audit: bool = False, **engine_kwargs: Any) -> None:
         self.url = normalize_url(url)
-        self.engine = make_engine(self.url, **engine_kwargs)
+        self.engine = make_engine(self.url, durable_view_audit, **engine_kwargs)
         self.session_factory = sessionmaker(self.engine, expire_on_commit=False)
         self._node_id: str | None = None
 

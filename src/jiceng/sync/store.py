@@ -19,6 +19,7 @@ from psycopg.types.json import Json
 from sqlalchemy import JSON, Table, bindparam, insert, text, update
 from sqlalchemy.orm import Session
 
+from jiceng.core.durability import raw_cursor
 from jiceng.core.outbox import OP_DELETE, OP_INSERT, OP_UPDATE, ChangeLog
 from jiceng.sync import clocks
 from jiceng.sync.codec import codec
@@ -111,7 +112,7 @@ def _copy(session: Session, table: SyncTable, rows: list[dict[str, Any]]) -> Non
     """PostgreSQL COPY: several times faster than INSERT for a batch of new records."""
     columns = [c.name for c in table.table.columns]
     json_columns = {c.name for c in table.table.columns if isinstance(c.type, JSON)}
-    cursor = session.connection().connection.cursor()
+    cursor = raw_cursor(session.connection())
     with cursor.copy(f'COPY "{table.name}" ({", ".join(columns)}) FROM STDIN') as copy:
         for row in rows:
             copy.write_row([Json(row[c], dumps=_json) if c in json_columns and row.get(c) is not None else row.get(c) for c in columns])
@@ -189,7 +190,7 @@ def _append_log(session: Session, rows: list[dict[str, Any]]) -> list[int]:
     draw = text("SELECT nextval(pg_get_serial_sequence('core_change_log', 'seq')) FROM generate_series(1, :n) ORDER BY 1")
     seqs = [int(seq) for seq in connection.execute(draw, {"n": len(rows)}).scalars()]
     columns = ["seq", "table_name", "record_id", "op", "version", "hlc", "origin_node", "fields"]
-    cursor = connection.connection.cursor()
+    cursor = raw_cursor(connection)
     with cursor.copy(f"COPY core_change_log ({', '.join(columns)}) FROM STDIN") as copy:
         for seq, row in zip(seqs, rows, strict=True):
             fields = Json(row["fields"], dumps=_json) if row["fields"] is not None else None

@@ -23,6 +23,7 @@ from jiceng.contracts.codes import CHILD_MAX_AGE, ELDERLY_AGE
 from jiceng.contracts.key_populations import years_before
 from jiceng.contracts.models import Contract, ContractPackage, Delivery, Package, PackageItem, PopulationMark, Team, TeamMember
 from jiceng.contracts.signing import add_years, period_end
+from jiceng.core.durability import raw_cursor
 from jiceng.residents.models import Resident
 from jiceng.synthetic.context import GenerationContext, Village
 from jiceng.synthetic.run import register_step
@@ -211,7 +212,7 @@ def _residents(ctx: GenerationContext, township_code: str) -> list[tuple[Any, ..
         # psycopg already returns UUIDs, dates and booleans; skipping the ORM's row objects
         # halves the time to read a city's residents.
         sql = str(stmt.compile(dialect=ctx.session.get_bind().dialect, compile_kwargs={"literal_binds": True}))
-        cursor = ctx.session.connection().connection.cursor()
+        cursor = raw_cursor(ctx.session.connection())
         cursor.execute(sql)
         return list(cursor.fetchall())
     return [tuple(row) for row in ctx.session.execute(stmt)]

@@ -12,6 +12,7 @@ from jiceng.core.db import Database
 from jiceng.core.errors import Forbidden, NotFound, ValidationFailed, VersionMismatch
 from jiceng.residents import service as residents
 from jiceng.residents.models import Resident
+from jiceng.residents.schemas import ResidentDetail
 from tests.factories import VILLAGE_A, VILLAGE_B, VILLAGE_C, add_resident, build_region, id_number
 
 
@@ -104,6 +105,22 @@ def test_scope_hides_other_villages(database: Database) -> None:
         assert residents.search_residents(s, region.principal("doctor_b"), "zsf").items == []
     with pytest.raises(NotFound), database.unit_of_work() as s:
         residents.get_resident(s, region.principal("specialist"), resident_id)
+
+
+def test_read_record_shows_the_stored_record_within_scope_and_audits_it(database: Database) -> None:
+    region = build_region(database)
+    with database.unit_of_work() as s:
+        resident_id = add_resident(s, region.principal("doctor_a")).id
+    with database.unit_of_work() as s:
+        entity = ResidentDetail.model_validate(residents.get_resident(s, region.principal("gpdoc"), resident_id))
+    with database.unit_of_work() as s:
+        assert residents.read_record(s, region.principal("gpdoc"), resident_id) == entity
+    for outsider in ("doctor_b", "specialist"):
+        with pytest.raises(NotFound), database.unit_of_work() as s:
+            residents.read_record(s, region.principal(outsider), resident_id)
+    with database.unit_of_work() as s:
+        views = s.scalars(select(AuditEvent.username).where(AuditEvent.resident_id == resident_id, AuditEvent.action == "view")).all()
+        assert len(views) == 2  # get_resident and read_record; the refused reads are not views
 
 
 @pytest.mark.parametrize("query", ["zsf", "zhangsan", "张三", "张三丰", "1381234", "411202100201"[:0] + "41120219800101123"])

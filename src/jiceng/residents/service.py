@@ -21,7 +21,7 @@ from jiceng.registry import service as registry
 from jiceng.residents import repository
 from jiceng.residents.models import Household, Resident
 from jiceng.residents.pinyin import name_keys
-from jiceng.residents.schemas import HouseholdView, ResidentSummary
+from jiceng.residents.schemas import HouseholdView, ResidentDetail, ResidentSummary
 from jiceng.residents.validation import validate_resident
 
 IMMUTABLE_ON_UPDATE = {"record_date"}
@@ -144,6 +144,17 @@ def get_resident(session: Session, principal: Principal, resident_id: uuid.UUID,
         raise NotFound("居民档案", "resident record")
     audit.record(session, principal, purpose, "resident", resident.id, resident_id=resident.id)
     return resident
+
+
+def read_record(session: Session, principal: Principal, resident_id: uuid.UUID, *, purpose: str = "view") -> ResidentDetail:
+    """The whole record as the API shows it (audited like :func:`get_resident`), read as a
+    plain row: nothing here changes it, so the ORM entity is not needed."""
+    principal.require(Perm.RESIDENT_READ)
+    row = repository.get_record(session, principal, resident_id)
+    if row is None:
+        raise NotFound("居民档案", "resident record")
+    audit.record(session, principal, purpose, "resident", row.id, resident_id=row.id)
+    return ResidentDetail.model_validate(row)
 
 
 def update_resident(

@@ -50,7 +50,9 @@ def create(body: schemas.ResidentWrite, session: DbSession, principal: Writer, r
 @router.get("/residents/{resident_id}", response_model=schemas.ResidentDetail)
 def read(resident_id: uuid.UUID, session: DbSession, principal: Reader, response: Response) -> schemas.ResidentDetail:
     """The whole record, unmasked, audited. Out of scope answers 404."""
-    return _detail(residents.get_resident(session, principal, resident_id), response)
+    detail = residents.read_record(session, principal, resident_id)
+    response.headers["ETag"] = f'W/"{detail.version}"'
+    return detail
 
 
 @router.patch("/residents/{resident_id}", response_model=schemas.ResidentDetail)

@@ -7,11 +7,13 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy import Connection, event, select, text, update
 
-from jiceng.core import audit
+from jiceng.core import audit, outbox
 from jiceng.core.db import Database
 from jiceng.core.durability import raw_cursor, write_kind
+from jiceng.core.ids import new_id
 from jiceng.core.security import Principal
 from jiceng.registry.models import Division
+from jiceng.residents.models import Household
 from tests.conftest import POSTGRES_URL, Storage, require_component
 
 
@@ -65,6 +67,17 @@ def test_a_transaction_that_changes_anything_else_waits(postgres: tuple[Database
     with db.unit_of_work() as s:
         s.scalar(select(Division.code).limit(1))  # reads only: nothing to relax
     assert seen == ["on", "on", "on"]
+
+
+def test_bulk_inserts_of_records_wait(postgres: tuple[Database, bool]) -> None:
+    """Core executemany inserts (results from a FHIR Bundle, imports) are record writes."""
+    db, _ = postgres
+    seen = _commit_settings(db)
+    with db.unit_of_work() as s:
+        audit.record(s, Principal.console_operator(), "create", "household", "h1")
+        rows = [{"id": new_id(), "household_number": f"H{n}", "village_code": "411202001001", "address": ""} for n in range(3)]
+        outbox.bulk_insert(s, Household, rows)
+    assert seen == ["on"]
 
 
 def test_work_on_a_driver_cursor_counts_as_a_write(postgres: tuple[Database, bool]) -> None:

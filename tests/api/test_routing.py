@@ -39,3 +39,13 @@ def test_guard_refuses_only_what_none_of_its_routes_could_match() -> None:
     guard = SegmentGuard(_router("/residents/{rid}", "/households"), "/api/v1")
     assert guard.could_match("/api/v1/residents/1") and guard.could_match("/api/v1/households")
     assert not guard.could_match("/api/v1/me") and not guard.could_match("/fhir/Patient") and not guard.could_match("/api/v1")
+
+
+def test_a_route_added_after_the_app_was_built_is_reached() -> None:
+    router = _router("/residents")
+    app = FastAPI()
+    app.include_router(SegmentGuard(router, "/api/v1"))
+    client = TestClient(app)
+    assert client.get("/api/v1/late").status_code == 404
+    router.add_api_route("/late", lambda: {"late": True}, methods=["GET"])
+    assert client.get("/api/v1/late").json() == {"late": True}

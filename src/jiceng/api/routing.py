@@ -39,16 +39,27 @@ class SegmentGuard(APIRouter):
     def __init__(self, router: APIRouter, prefix: str = "") -> None:
         super().__init__()
         self.include_router(router, prefix=prefix)
+        self.guarded_router = router
         self.guarded_prefix = prefix
-        self.segments = first_segments(router)
+        self._segments: tuple[int, frozenset[str] | None] = (-1, None)
+
+    @property
+    def segments(self) -> frozenset[str] | None:
+        """Recomputed when the guarded router gains a route (FastAPI allows that later)."""
+        count, found = self._segments
+        if count != len(self.guarded_router.routes):
+            found = first_segments(self.guarded_router)
+            self._segments = (len(self.guarded_router.routes), found)
+        return found
 
     def could_match(self, path: str) -> bool:
-        if self.segments is None:
+        segments = self.segments
+        if segments is None:
             return True
         if not path.startswith(self.guarded_prefix):
             return False
         rest = path[len(self.guarded_prefix) :]
-        return rest.startswith("/") and rest.split("/", 2)[1] in self.segments
+        return rest.startswith("/") and rest.split("/", 2)[1] in segments
 
     def matches(self, scope: Scope) -> tuple[Match, Scope]:
         if scope["type"] in ("http", "websocket") and not self.could_match(get_route_path(scope)):

@@ -1,8 +1,8 @@
 """How long a commit waits, by what its transaction wrote (PostgreSQL; docs/decisions/0010).
 
 A request that only reads still writes one row: its audit event (docs/decisions/0004).
-Waiting for that row to reach the disk before answering cost a third of a resident read's
-throughput (measured at city scale: 430–480 against 520–590 reads/s). So a transaction
+Waiting for that row to reach the disk before answering cost about a fifth of a resident read's
+throughput (measured at city scale: 423–480 against 520–590 reads/s). So a transaction
 whose only writes are audit-event inserts commits with ``synchronous_commit = off``:
 PostgreSQL answers at once and writes its WAL within three ``wal_writer_delay`` (600 ms by
 default). A crash of the database server inside that window can lose such view events,

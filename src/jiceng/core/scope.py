@@ -55,11 +55,6 @@ def unregister_resident_rule(name: str) -> None:
         _rules_version += 1
 
 
-def rules_version() -> int:
-    """Changes whenever a rule is registered: part of the key of any cached scoped statement."""
-    return _rules_version
-
-
 def today_param() -> BindParameter[date]:
     """Today's date (China Standard Time), taken each time the statement runs.
 

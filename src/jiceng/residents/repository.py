@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Row, Select, bindparam, func, select, update
+from sqlalchemy import ColumnElement, Row, Select, and_, bindparam, func, select, update
 from sqlalchemy.orm import Session
 
 from jiceng.core.db import PREFIX_END
@@ -24,10 +24,15 @@ def scope_clause(principal: Principal) -> ColumnElement[bool]:
     return resident_scope(principal, COLUMNS)
 
 
+def _live_in_scope(principal: Principal) -> ColumnElement[bool]:
+    """The condition every readable statement shares: not deleted, and in scope."""
+    return and_(Resident.deleted_at.is_(None), scope_clause(principal))
+
+
 @cached_per_principal
 def readable(principal: Principal) -> Select:
     """Live residents the principal may see (Polar's "readable statement")."""
-    return select(Resident).where(Resident.deleted_at.is_(None), scope_clause(principal))
+    return select(Resident).where(_live_in_scope(principal))
 
 
 @cached_per_principal
@@ -52,13 +57,12 @@ def readable_columns(principal: Principal) -> Select:
         Resident.has_tuberculosis,
         Resident.has_severe_mental_disorder,
         Resident.has_disability,
-    ).where(Resident.deleted_at.is_(None), scope_clause(principal))
+    ).where(_live_in_scope(principal))
 
 
 @cached_per_principal
 def _record_by_id(principal: Principal) -> Select:
-    table = Resident.__table__
-    return select(table).where(table.c.deleted_at.is_(None), scope_clause(principal), table.c.id == bindparam("resident_id"))
+    return select(Resident.__table__).where(_live_in_scope(principal), Resident.id == bindparam("resident_id"))
 
 
 def get_record(session: Session, principal: Principal, resident_id: uuid.UUID) -> Row[Any] | None:
